@@ -1,0 +1,60 @@
+import type Docker from 'dockerode';
+import type { Project } from '../config/project.js';
+import { phase, secondsSince, type Emit } from '../events.js';
+import { gitState } from '../git.js';
+import { runProjectCommand } from '../project-command.js';
+import { chainRecipe, renderLayers } from '../recipe/recipe.js';
+import { resolveBase } from './base-image.js';
+import { bakeLayer } from './bake-layer.js';
+import { connectDocker } from './connect.js';
+import { imageLabels, tagFinalImage } from './final-image.js';
+
+export interface BakeOptions {
+  emit: Emit;
+  /** Run app.build first (default true). */
+  build?: boolean;
+  signal?: AbortSignal;
+  docker?: Docker;
+}
+
+/** What a bake produced; `--json` prints exactly this. */
+export interface BakeResult {
+  image: string;
+  imageId: string;
+  recipeDigest: string;
+  base: { source: 'image' | 'bootstrap'; description: string; how: string; digest: string };
+  layers: { name: string; digest: string; cached: boolean; seconds: number }[];
+  labels: Record<string, string>;
+  seconds: number;
+}
+
+/** Bake the project's recipe into a Docker image, reusing every layer whose digest is unchanged. */
+export async function bakeDocker(project: Project, options: BakeOptions): Promise<BakeResult> {
+  const { emit, signal } = options;
+  const started = performance.now();
+  if (options.build !== false && project.app.build) {
+    await phase(emit, 'build', () => runProjectCommand(project.app.build!, project.dir, 'app.build', emit, signal));
+  }
+  const rendered = await phase(emit, 'render', () => renderLayers(project));
+  const docker = options.docker ?? (await connectDocker());
+  const base = await phase(emit, 'base', () => resolveBase(docker, project.os, emit), (found) => `${found.description} (${found.how})`);
+  const recipe = chainRecipe(base.digest, rendered);
+  const layers: BakeResult['layers'] = [];
+  let parentRef = base.ref;
+  for (const layer of recipe.layers) {
+    const result = await bakeLayer(docker, layer, parentRef, emit, signal);
+    layers.push({ name: layer.name, digest: layer.digest, cached: result.cached, seconds: result.seconds });
+    parentRef = result.ref;
+  }
+  const labels = imageLabels(project.project, recipe, base, await gitState(project.dir));
+  const image = await phase(emit, 'label', () => tagFinalImage(docker, project.project, recipe, parentRef, labels), (made) => made.ref);
+  return {
+    image: image.ref,
+    imageId: image.id,
+    recipeDigest: recipe.digest,
+    base: { source: base.source, description: base.description, how: base.how, digest: base.digest },
+    layers,
+    labels,
+    seconds: secondsSince(started),
+  };
+}

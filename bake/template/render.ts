@@ -1,0 +1,86 @@
+import Handlebars from 'handlebars';
+import { UserError } from '../errors.js';
+import { shellQuote, shellWords } from './shell-quote.js';
+import type { TemplateSource } from './locate.js';
+
+/** A shell script rendered from a template, ready to run or hash. */
+export interface RenderedScript {
+  template: TemplateSource;
+  /** The full script, header included. */
+  text: string;
+  /** Lines kiln put above the template's first line. */
+  headerLines: number;
+}
+
+type AST = hbs.AST.Program;
+type Mustache = hbs.AST.MustacheStatement;
+
+// Helpers whose output is already shell-safe; every other {{expression}} is wrapped in `shq`.
+const SAFE_HELPERS = new Set(['shq', 'words', 'raw', 'meta']);
+
+const engine = Handlebars.create();
+engine.registerHelper('shq', (value: unknown, options: Handlebars.HelperOptions) => shellQuote(value, String(options.hash.name ?? 'value')));
+engine.registerHelper('words', (value: unknown) => shellWords(value, 'value'));
+engine.registerHelper('raw', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
+// Boot-time metadata is read on the instance, never baked: emits a quoted command substitution.
+engine.registerHelper('meta', (key: unknown) => `"$(kiln_meta ${shellQuote(key, 'meta key')})"`);
+
+/** Render a template into a script that starts with `set -eu`; `{{x}}` is always shell-quoted. */
+export function renderScript(template: TemplateSource, context: Record<string, unknown>, prelude: string[] = []): RenderedScript {
+  const where = template.origin;
+  let ast: AST;
+  try {
+    ast = Handlebars.parse(template.text.replace(/^#!.*\n/, ''));
+  } catch (error) {
+    const line = /on line (\d+)/.exec(String((error as Error).message))?.[1];
+    const detail = String((error as Error).message).split('\n').slice(-1)[0];
+    throw new UserError(`${where}${line ? `:${line}` : ''}: template does not compile: ${detail}`, 'check the {{ }} syntax near that line', { cause: error });
+  }
+  quoteEveryExpression(ast, where);
+  let body: string;
+  try {
+    body = engine.compile(ast as unknown as string, { strict: true, noEscape: false })(context);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const at = error as { lineNumber?: number; message: string };
+    const missing = /^"([^"]+)" not defined/.exec(at.message)?.[1];
+    const place = `${where}${at.lineNumber ? `:${at.lineNumber}` : ''}`;
+    if (missing) {
+      throw new UserError(`${place}: template variable ${JSON.stringify(missing)} is not defined`, `available: ${Object.keys(context).join(', ')}; define your own under \`vars:\` in kiln.yaml and use {{vars.NAME}}`, { cause: error });
+    }
+    throw new UserError(`${place}: template failed: ${at.message}`, undefined, { cause: error });
+  }
+  const header = ['#!/bin/sh', `# rendered by kiln from ${where}; edit the template, not this file`, 'set -eu', ...prelude];
+  return { template, text: `${header.join('\n')}\n${body.endsWith('\n') ? body : `${body}\n`}`, headerLines: header.length };
+}
+
+/** Rewrite the AST so `{{x}}` becomes `{{shq x}}`; `{{{x}}}` is refused in favour of the visible `{{raw x}}`. */
+function quoteEveryExpression(node: unknown, where: string): void {
+  if (Array.isArray(node)) return node.forEach((child) => quoteEveryExpression(child, where));
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  if (record.type === 'MustacheStatement') return quoteMustache(record as unknown as Mustache, where);
+  for (const key of ['body', 'program', 'inverse']) quoteEveryExpression(record[key], where);
+}
+
+function quoteMustache(mustache: Mustache, where: string): void {
+  const line = mustache.loc?.start.line;
+  const path = mustache.path as hbs.AST.PathExpression;
+  if (!mustache.escaped) {
+    throw new UserError(`${where}:${line}: {{{${path.original ?? '…'}}}} would insert raw text into a shell script`, `use {{raw ${path.original ?? 'x'}}} if you really mean unquoted text; plain {{x}} is shell-quoted`);
+  }
+  mustache.escaped = false;
+  if (path.type === 'PathExpression' && SAFE_HELPERS.has(path.original)) return;
+  const inner: hbs.AST.Expression =
+    mustache.params.length === 0 && !mustache.hash
+      ? mustache.path
+      : ({ type: 'SubExpression', path: mustache.path, params: mustache.params, hash: mustache.hash, loc: mustache.loc } as hbs.AST.SubExpression);
+  const name = path.type === 'PathExpression' ? path.original : 'value';
+  mustache.path = { type: 'PathExpression', data: false, depth: 0, parts: ['shq'], original: 'shq', loc: mustache.loc } as hbs.AST.PathExpression;
+  mustache.params = [inner];
+  mustache.hash = {
+    type: 'Hash',
+    loc: mustache.loc,
+    pairs: [{ type: 'HashPair', key: 'name', value: { type: 'StringLiteral', value: name, original: name, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair],
+  };
+}

@@ -1,0 +1,65 @@
+import { Command, Option } from 'commander';
+import { KILN_VERSION } from '../bake/kiln-root.js';
+import { renderError } from './render-error.js';
+import type { GlobalOptions } from './global-options.js';
+
+// Command modules load lazily, so `kiln --help` and `kiln --version` never pay for docker or ink.
+type Runner = (args: string[], options: Record<string, unknown>, global: GlobalOptions) => Promise<number>;
+const load = (module: string) => async (...args: unknown[]) => {
+  const command = args[args.length - 1] as Command;
+  const global = command.optsWithGlobals() as GlobalOptions;
+  try {
+    const { run } = (await import(`./commands/${module}.js`)) as { run: Runner };
+    process.exitCode = await run(command.args, command.opts(), global);
+  } catch (error) {
+    process.exitCode = renderError(error, { json: Boolean(global.json), verbose: Boolean(global.verbose) });
+  }
+};
+
+const program = new Command('kiln')
+  .description('Bake layered images from shell templates, verify them with the network off, and rehearse releases.')
+  .version(KILN_VERSION, '-V, --version')
+  .option('-C, --project <dir>', 'the project directory (where kiln.yaml lives)', '.')
+  .option('--json', 'print one JSON object with the result on stdout (progress stays on stderr)')
+  .option('--plain', 'plain line output, never the interactive UI')
+  .option('-q, --quiet', 'hide streamed build output; keep step lines')
+  .option('--verbose', 'show stack traces on errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `
+Exit codes: 0 ok, 1 a failure (a build, a test, docker), 2 a user error (bad config or arguments).
+Progress goes to stderr, results to stdout: \`kiln bake --json | jq .image\` works.
+
+Start here:
+  kiln init my-app         scaffold a project that bakes as-is
+  kiln bake -C my-app      bake it (only changed layers rebuild)
+  kiln verify -C my-app    boot it with the network off and run its image tests`);
+
+program.command('init').argument('[dir]', 'where to create the project', '.')
+  .description('scaffold a working project: kiln.yaml, a small HTTP app, its build and tests')
+  .option('--name <name>', 'the project name (default: the directory name)')
+  .action(load('init'));
+
+program.command('render')
+  .description('render every layer and configure script into a directory, for reading')
+  .option('-o, --out <dir>', 'where to write them', '.kiln/render')
+  .action(load('render'));
+
+program.command('lint')
+  .description('render all scripts, flag network use in configure scripts, and run shellcheck on each')
+  .option('--no-shellcheck', 'skip shellcheck (e.g. where it is not installed)')
+  .action(load('lint'));
+
+program.command('bake')
+  .description('bake the image: OS, packages and app layers; unchanged layers are reused from cache')
+  .option('--no-build', 'do not run app.build first')
+  .addOption(new Option('--verify', 'verify the image after baking (as `kiln verify`)'))
+  .option('--role <role>', 'with --verify: the role to boot')
+  .action(load('bake'));
+
+program.command('verify').argument('[image]', 'the image to verify (default: the project\'s latest bake)')
+  .description('boot the image with networking disabled, run a role\'s configure script and command, then the image tests')
+  .option('--role <role>', 'the role to boot (default: the first role with a port)')
+  .option('--keep', 'leave the instance container running for inspection')
+  .action(load('verify'));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Make this host ready for kiln's tests and example: a running Docker engine plus
+# shellcheck and debootstrap. Idempotent; safe to run on every `npm test`.
+# On a Debian/Ubuntu host as root it installs what is missing from Debian's packages;
+# anywhere else it says what to install and exits non-zero.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+need_pkgs=()
+command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
+command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+if ! bash "$here/docker-ping.sh" >/dev/null 2>&1; then
+  command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+fi
+for extra in ${KILN_EXTRA_PACKAGES:-}; do
+  command -v "$extra" >/dev/null 2>&1 || need_pkgs+=("$extra")
+done
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "kiln setup: installing ${need_pkgs[*]} from Debian's packages" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+  else
+    echo "kiln setup: missing ${need_pkgs[*]}." >&2
+    echo "  Install Docker Desktop (macOS/Windows) or your distribution's docker engine," >&2
+    echo "  plus shellcheck and debootstrap, then run this again." >&2
+    exit 1
+  fi
+fi
+
+bash "$here/start-docker.sh"
