@@ -10,7 +10,7 @@ import { ExternalError, UserError } from '../errors.js';
 import { secondsSince, type Emit } from '../events.js';
 import { renderConfigure } from '../recipe/recipe.js';
 import { writeJsonAtomic } from '../state/atomic-write.js';
-import { BOOT_DIR, bootFiles } from '../boot/boot-files.js';
+import { BOOT_DIR, TRACE_PREFIX, bootFiles } from '../boot/boot-files.js';
 import { newInstanceId } from '../boot/metadata.js';
 import { networkUse } from '../lint/network-commands.js';
 import { bootTrace, explainBootFailure } from './boot-trace.js';
@@ -83,7 +83,8 @@ export async function verifyImage(project: Project, options: VerifyOptions): Pro
     await container.putArchive(packTar(bootFiles({ instanceId, imageId: image.Id, role: roleName, project: project.project, zone: 'local-1a' }, configure.text, role.command)), { path: '/' });
     const attached = await attachLines(docker, container, (line) => {
       output.push(line);
-      emit({ type: 'log', source: `${roleName} ${instanceId}`, line });
+      // Trace lines are kiln's evidence, not the app's output.
+      if (!line.startsWith(TRACE_PREFIX)) emit({ type: 'log', source: `${roleName} ${instanceId}`, line });
     });
     const bootStart = performance.now();
     await container.start();
