@@ -22,7 +22,7 @@ export interface BakeResult {
   image: string;
   imageId: string;
   recipeDigest: string;
-  base: { source: 'image' | 'bootstrap'; description: string; how: string; digest: string };
+  base: { source: 'image' | 'bootstrap'; ref: string; description: string; how: string; digest: string };
   layers: { name: string; digest: string; cached: boolean; seconds: number }[];
   labels: Record<string, string>;
   seconds: number;
@@ -52,7 +52,7 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
     image: image.ref,
     imageId: image.id,
     recipeDigest: recipe.digest,
-    base: { source: base.source, description: base.description, how: base.how, digest: base.digest },
+    base: { source: base.source, ref: base.ref, description: base.description, how: base.how, digest: base.digest },
     layers,
     labels,
     seconds: secondsSince(started),

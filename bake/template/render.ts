@@ -19,7 +19,24 @@ type Mustache = hbs.AST.MustacheStatement;
 const SAFE_HELPERS = new Set(['shq', 'words', 'raw', 'meta']);
 
 const engine = Handlebars.create();
-engine.registerHelper('shq', (value: unknown, options: Handlebars.HelperOptions) => shellQuote(value, String(options.hash.name ?? 'value')));
+/** A value a template cannot use, found while rendering; renderScript adds the template's name. */
+class TemplateValueError extends Error {
+  constructor(readonly variable: string, readonly line: number | undefined, readonly missing: boolean, message: string) {
+    super(message);
+  }
+}
+
+engine.registerHelper('shq', (value: unknown, options: Handlebars.HelperOptions) => {
+  const name = String(options.hash.name ?? 'value');
+  const line = typeof options.hash.line === 'number' ? options.hash.line : undefined;
+  // Strict mode does not check helper arguments, so an undefined value is caught here.
+  if (value === undefined) throw new TemplateValueError(name, line, true, `template variable ${JSON.stringify(name)} is not defined`);
+  try {
+    return shellQuote(value, name);
+  } catch (error) {
+    throw new TemplateValueError(name, line, false, (error as Error).message);
+  }
+});
 engine.registerHelper('words', (value: unknown) => shellWords(value, 'value'));
 engine.registerHelper('raw', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
 // Boot-time metadata is read on the instance, never baked: emits a quoted command substitution.
@@ -41,6 +58,9 @@ export function renderScript(template: TemplateSource, context: Record<string, u
   try {
     body = engine.compile(ast as unknown as string, { strict: true, noEscape: false })(context);
   } catch (error) {
+    if (error instanceof TemplateValueError) {
+      throw new UserError(`${where}${error.line ? `:${error.line}` : ''}: ${error.message}`, error.missing ? `available: ${Object.keys(context).join(', ')}; define your own under \`vars:\` in kiln.yaml and use {{vars.NAME}}` : (error.cause as UserError | undefined)?.hint);
+    }
     if (error instanceof UserError) throw error;
     const at = error as { lineNumber?: number; message: string };
     const missing = /^"([^"]+)" not defined/.exec(at.message)?.[1];
@@ -81,6 +101,9 @@ function quoteMustache(mustache: Mustache, where: string): void {
   mustache.hash = {
     type: 'Hash',
     loc: mustache.loc,
-    pairs: [{ type: 'HashPair', key: 'name', value: { type: 'StringLiteral', value: name, original: name, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair],
+    pairs: [
+      { type: 'HashPair', key: 'name', value: { type: 'StringLiteral', value: name, original: name, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair,
+      { type: 'HashPair', key: 'line', value: { type: 'NumberLiteral', value: line, original: line, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair,
+    ],
   };
 }
