@@ -83,9 +83,9 @@ describe('startScript', () => {
   const run = (command: string) => spawnSync('sh', ['-c', `${startScript(command)}echo after-exec`], { cwd: dir, encoding: 'utf8' });
 
   test('execs a simple command and traces it exactly', () => {
-    const command = `printf '%s\\n' "it's"`;
+    const command = `printf '%s=%s' "it's" 'a  b'`;
     const result = run(command);
-    expect(result.stdout).toBe("it's\n");
+    expect(result.stdout).toBe("it's=a  b");
     expect(bootTrace(lines(result.stderr))).toEqual([{ phase: 'start', command }]);
   });
 
