@@ -35,11 +35,17 @@ describe('renderScript', () => {
     expect(body('{{raw cmd}}\n', { cmd: 'echo a b' })).toBe('echo a b\n');
   });
 
-  test('a missing variable is a UserError naming the variable', () => {
-    // NOTE: the message should also name the template origin and line; today it does not (reported as a bug).
-    const error = thrown(() => renderScript(template('echo ok\necho {{vars.missing}}\n'), { vars: {} }));
+  test('a missing variable is a UserError naming origin, line and variable', () => {
+    const error = thrown(() => renderScript(template('echo ok\n\necho {{vars.missing}}\n'), { vars: {}, project: 'p' }));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toContain('vars.missing');
+    expect(error.message).toBe(`${ORIGIN}:3: template variable "vars.missing" is not defined`);
+    expect((error as UserError).hint).toContain('available: vars, project');
+  });
+
+  test('a value that cannot be quoted is a UserError naming origin and line', () => {
+    const error = thrown(() => renderScript(template('echo ok\n{{#if on}}\necho {{xs}}\n{{/if}}\n'), { on: true, xs: ['a'] }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toContain(`${ORIGIN}:3: xs is a list`);
   });
 
   test('an unknown helper is a UserError naming origin, line and name', () => {
