@@ -28,8 +28,8 @@ cat <&3
 
 /** A simple command is exec'd, so it is PID 1's child-free successor and receives SIGTERM itself. */
 export function startScript(command: string): string {
-  const simple = !/[;&|<>()`$\n]|\b(?:if|for|while|case)\b/.test(command);
-  return `echo '${TRACE_PREFIX}start: ${command.replace(/'/g, `'\\''`)}' >&2\n${simple ? 'exec ' : ''}${command}\n`;
+  const simple = !/[;&|<>()`$\n]|^\s*(?:if|for|while|until|case)\b/.test(command);
+  return `printf '%s\\n' '${TRACE_PREFIX}start: ${command.replace(/'/g, `'\\''`)}' >&2\n${simple ? 'exec ' : ''}${command}\n`;
 }
 
 /** The files an instance boots with, as tar entries rooted at / (for putArchive). */

@@ -42,14 +42,14 @@ export function parseProject(text: string, file: string): Project {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((error) => {
-      const at = error.linePos?.[0] ?? { line: 1, col: 1 };
+      const at = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
       return { field: '(yaml)', line: at.line, col: at.col, message: error.message.split('\n')[0]! };
     }));
   }
   if (doc.contents === null) throw new ConfigError(file, [{ field: '(top level)', line: 1, col: 1, message: 'the file is empty' }]);
   const { value, issues } = validateDocument(doc, lines, kilnSchema);
   const positionOf = (field: string) => {
-    const node = findNode(doc.contents as Node, field.split('.'));
+    const node = findNode(doc.contents as Node, field.replace(/\[(\d+)\]/g, '.$1').split('.'));
     return node?.range ? lines.linePos(node.range[0]) : undefined;
   };
   const project = { ...(value as object), file: resolve(file), dir: resolve(file, '..'), positionOf } as Project;
@@ -67,9 +67,13 @@ function semanticIssues(project: Project): ConfigIssue[] {
   };
   const roles = Object.keys(project.roles);
   if (roles.length === 0) at('roles', 'define at least one role, e.g. `web:` with a `command`');
+  const lbRole = project.release.role;
+  if (lbRole !== undefined && !project.roles[lbRole]) at('release.role', `no role named ${JSON.stringify(lbRole)} (roles: ${roles.join(', ')})`);
+  else if (lbRole !== undefined && (project.roles[lbRole]!.port === undefined || project.roles[lbRole]!.health === undefined)) at('release.role', `role ${lbRole} needs a \`port\` and a \`health\` path to sit behind the load balancer`);
+  if (!project.release.tag.includes('{n}')) at('release.tag', 'the tag pattern must contain {n} so every release gets its own tag');
   for (const kind of ['image', 'production'] as const) {
     project.tests[kind].forEach((test, index) => {
-      const field = `tests.${kind}.${index}`;
+      const field = `tests.${kind}[${index}]`;
       if (test.role !== undefined && !project.roles[test.role]) {
         at(`${field}.role`, `no role named ${JSON.stringify(test.role)} (roles: ${roles.join(', ')})`);
       }

@@ -12,6 +12,7 @@ export interface Project {
   roles: Record<string, Role>;
   tests: { image: TestSpec[]; production: TestSpec[] };
   verify: { timeout: number };
+  release: ReleaseSettings;
   /** Where each field sits in the file, for errors found after validation. */
   positionOf(field: string): { line: number; col: number } | undefined;
 }
@@ -37,6 +38,15 @@ export interface AppLayer {
   artifact: string;
   install_dir: string;
   template: string;
+}
+
+export interface ReleaseSettings {
+  tag: string;
+  role?: string;
+  port: number;
+  grace: number;
+  keep: number;
+  timeout: number;
 }
 
 export interface Role {

@@ -125,6 +125,18 @@ export const kilnSchema: ObjectSchema = {
         production: { type: 'list', doc: 'run through the load balancer after cutover (release step 11)', of: test },
       },
     },
+    release: {
+      type: 'object',
+      doc: 'how kiln release runs the twelve steps',
+      fields: {
+        tag: { type: 'string', doc: 'git tag pattern; {project}, {n} (release number) and {date} (YYYYMMDD) are filled in', default: '{project}-r{n}', pattern: /^[A-Za-z0-9._{}\/-]+$/, patternHint: 'letters, digits, . _ - / and {project} {n} {date}' },
+        role: { type: 'string', doc: 'the role behind the load balancer (default: the first role with a port and health path)', pattern: NAME, patternHint: NAME_HINT },
+        port: { type: 'integer', doc: 'the 127.0.0.1 port the load balancer listens on; 0 lets the engine pick one', default: 8480, min: 0, max: 65535 },
+        grace: { type: 'integer', doc: 'seconds an instance gets to finish in-flight requests when it is stopped', default: 2, min: 0, max: 120 },
+        keep: { type: 'integer', doc: 'images of this many recent releases are kept by kiln gc', default: 5, min: 1, max: 100 },
+        timeout: { type: 'integer', doc: 'seconds to wait for new instances to turn healthy', default: 60, min: 1, max: 1800 },
+      },
+    },
     verify: {
       type: 'object',
       doc: 'how kiln verify boots an image',

@@ -119,7 +119,7 @@ function check(raw: Node | null, schema: Schema, field: string, context: Context
         out[key] = check(pair.value as Node | null, fieldSchema, path, context, pair.key as Node);
       }
       for (const [key, fieldSchema] of Object.entries(schema.fields)) {
-        if (out[key] !== undefined) continue;
+        if (out[key] !== undefined || (seen.has(key) && !isEmpty(findValue(node, key)))) continue;
         if (fieldSchema.required && !seen.has(key)) report(context, node, field ? `${field}.${key}` : key, `is required: ${fieldSchema.doc}`);
         else if (fieldSchema.required) report(context, seen.get(key), field ? `${field}.${key}` : key, `must not be empty: ${fieldSchema.doc}`);
         const fallback = fieldSchema.type === 'object' && fieldSchema.presenceMatters ? undefined : defaultOf(fieldSchema);
@@ -133,6 +133,11 @@ function check(raw: Node | null, schema: Schema, field: string, context: Context
       return out;
     }
   }
+}
+
+function findValue(map: Node, key: string): Node | null | undefined {
+  if (!isMap(map)) return undefined;
+  return map.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key)?.value as Node | null | undefined;
 }
 
 function defaultOf(schema: Schema): unknown {

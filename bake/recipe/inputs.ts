@@ -35,6 +35,8 @@ export async function collectInputs(projectDir: string, path: string, destPrefix
   const root = realpathSync(projectDir);
   const start = projectPath(projectDir, path, field);
   const info = await lstat(start).catch(() => undefined);
+  // A path through a symlinked directory can leave the project even when no component is a link itself.
+  if (info && !isInside(root, realpathSync(start))) throw new UserError(`${field}: ${JSON.stringify(path)} resolves outside the project through a symlink`, 'copy the files into the project instead of linking to them');
   if (!info) throw new UserError(`${field}: ${JSON.stringify(path)} does not exist`, field.startsWith('app.') ? 'run the build first (kiln bake runs app.build for you)' : 'check the path');
   const found: InputFile[] = [];
   await walk(root, start, destPrefix, field, found);

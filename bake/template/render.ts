@@ -21,8 +21,8 @@ const SAFE_HELPERS = new Set(['shq', 'words', 'raw', 'meta']);
 const engine = Handlebars.create();
 /** A value a template cannot use, found while rendering; renderScript adds the template's name. */
 class TemplateValueError extends Error {
-  constructor(readonly variable: string, readonly line: number | undefined, readonly missing: boolean, message: string) {
-    super(message);
+  constructor(readonly variable: string, readonly line: number | undefined, readonly missing: boolean, message: string, cause?: unknown) {
+    super(message, { cause });
   }
 }
 
@@ -34,11 +34,20 @@ engine.registerHelper('shq', (value: unknown, options: Handlebars.HelperOptions)
   try {
     return shellQuote(value, name);
   } catch (error) {
-    throw new TemplateValueError(name, line, false, (error as Error).message);
+    throw new TemplateValueError(name, line, false, (error as Error).message, error);
   }
 });
-engine.registerHelper('words', (value: unknown) => shellWords(value, 'value'));
-engine.registerHelper('raw', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
+engine.registerHelper('words', (value: unknown, options: Handlebars.HelperOptions) => shellWords(defined(value, options), String(options.hash.name)));
+engine.registerHelper('raw', (value: unknown, options: Handlebars.HelperOptions) => String(defined(value, options) ?? ''));
+
+/** Helper arguments escape strict mode's checks; every helper that takes a variable checks it here. */
+function defined(value: unknown, options: Handlebars.HelperOptions): unknown {
+  if (value === undefined) {
+    const name = String(options.hash.name ?? 'value');
+    throw new TemplateValueError(name, options.hash.line as number | undefined, true, `template variable ${JSON.stringify(name)} is not defined`);
+  }
+  return value;
+}
 // Boot-time metadata is read on the instance, never baked: emits a quoted command substitution.
 engine.registerHelper('meta', (key: unknown) => `"$(kiln_meta ${shellQuote(key, 'meta key')})"`);
 
@@ -47,7 +56,7 @@ export function renderScript(template: TemplateSource, context: Record<string, u
   const where = template.origin;
   let ast: AST;
   try {
-    ast = Handlebars.parse(template.text.replace(/^#!.*\n/, ''));
+    ast = Handlebars.parse(template.text.replace(/^#!.*/, '')); // keep the line, so line numbers match the file
   } catch (error) {
     const line = /on line (\d+)/.exec(String((error as Error).message))?.[1];
     const detail = String((error as Error).message).split('\n').slice(-1)[0];
@@ -90,7 +99,11 @@ function quoteMustache(mustache: Mustache, where: string): void {
     throw new UserError(`${where}:${line}: {{{${path.original ?? '…'}}}} would insert raw text into a shell script`, `use {{raw ${path.original ?? 'x'}}} if you really mean unquoted text; plain {{x}} is shell-quoted`);
   }
   mustache.escaped = false;
-  if (path.type === 'PathExpression' && SAFE_HELPERS.has(path.original)) return;
+  if (path.type === 'PathExpression' && SAFE_HELPERS.has(path.original)) {
+    const first = mustache.params[0];
+    mustache.hash = locationHash(first?.type === 'PathExpression' ? (first as hbs.AST.PathExpression).original : 'value', line ?? 0, mustache.loc);
+    return;
+  }
   const inner: hbs.AST.Expression =
     mustache.params.length === 0 && !mustache.hash
       ? mustache.path
@@ -98,12 +111,17 @@ function quoteMustache(mustache: Mustache, where: string): void {
   const name = path.type === 'PathExpression' ? path.original : 'value';
   mustache.path = { type: 'PathExpression', data: false, depth: 0, parts: ['shq'], original: 'shq', loc: mustache.loc } as hbs.AST.PathExpression;
   mustache.params = [inner];
-  mustache.hash = {
+  mustache.hash = locationHash(name, line ?? 0, mustache.loc);
+}
+
+/** name="…" line=N, so helpers can say which variable on which line is at fault. */
+function locationHash(name: string, line: number, loc: hbs.AST.SourceLocation): hbs.AST.Hash {
+  return {
     type: 'Hash',
-    loc: mustache.loc,
+    loc,
     pairs: [
-      { type: 'HashPair', key: 'name', value: { type: 'StringLiteral', value: name, original: name, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair,
-      { type: 'HashPair', key: 'line', value: { type: 'NumberLiteral', value: line, original: line, loc: mustache.loc }, loc: mustache.loc } as hbs.AST.HashPair,
+      { type: 'HashPair', key: 'name', value: { type: 'StringLiteral', value: name, original: name, loc }, loc } as hbs.AST.HashPair,
+      { type: 'HashPair', key: 'line', value: { type: 'NumberLiteral', value: line, original: line, loc }, loc } as hbs.AST.HashPair,
     ],
   };
 }

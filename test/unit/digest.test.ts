@@ -125,6 +125,13 @@ describe('collectInputs', () => {
     await expect(collect('conf')).rejects.toThrow(/outside the project/);
   });
 
+  test('a path through a symlinked directory that leaves the project is refused', async () => {
+    mkdirSync(join(root, 'outside'), { recursive: true });
+    writeFileSync(join(root, 'outside', 'secret.txt'), 'secret');
+    symlinkSync(join(root, 'outside'), join(project, 'linkdir'));
+    await expect(collect('linkdir/secret.txt')).rejects.toThrow(/outside the project/);
+  });
+
   test('a symlink inside the project is kept as a link, hashed by its target', async () => {
     symlinkSync('alpha.txt', join(project, 'conf/link.txt'));
     const link = (await collect('conf')).find((file) => file.dest === 'files/conf/link.txt');
