@@ -35,7 +35,7 @@ export function layerRef(layer: RecipeLayer): string {
  * Bake one recipe layer as exactly one Docker layer: run its scripts in a container of the parent
  * and commit it. (A Dockerfile would need COPY then RUN: two layers, with the inputs left in the first.)
  */
-export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: string, emit: Emit, signal?: AbortSignal): Promise<LayerResult> {
+export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: string, emit: Emit, signal?: AbortSignal, imageLabels: Record<string, string> = {}): Promise<LayerResult> {
   const started = performance.now();
   const ref = layerRef(layer);
   if (await hasLayer(docker, ref, layer)) {
@@ -85,6 +85,8 @@ export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: s
       [LABEL.purpose]: 'layer',
       [LABEL.layer]: layer.name,
       [LABEL.layerDigest(layer.name)]: layer.digest,
+      // The top layer is committed with the image's labels, so the common case needs no relabelling build.
+      ...imageLabels,
     };
     const [repo, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
     // Commit merges unset fields from the builder's config, so restore the parent's command explicitly.

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Project } from '../config/project.js';
 import { phase, secondsSince, type Emit } from '../events.js';
-import { gitState } from '../git.js';
+import { gitState, type GitState } from '../git.js';
 import { runProjectCommand } from '../project-command.js';
 import { chainRecipe, renderLayers } from '../recipe/recipe.js';
 import { resolveBase } from './base-image.js';
@@ -15,6 +15,8 @@ export interface BakeOptions {
   build?: boolean;
   signal?: AbortSignal;
   docker?: Docker;
+  /** Provenance to label the image with, when the project dir is an export rather than a checkout. */
+  git?: GitState;
 }
 
 /** What a bake produced; `--json` prints exactly this. */
@@ -39,14 +41,15 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
   const docker = options.docker ?? (await connectDocker());
   const base = await phase(emit, 'base', () => resolveBase(docker, project.os, emit), (found) => `${found.description} (${found.how})`);
   const recipe = chainRecipe(base.digest, rendered);
+  const labels = imageLabels(project.project, recipe, base, options.git ?? (await gitState(project.dir)));
   const layers: BakeResult['layers'] = [];
   let parentRef = base.ref;
-  for (const layer of recipe.layers) {
-    const result = await bakeLayer(docker, layer, parentRef, emit, signal);
+  for (const [index, layer] of recipe.layers.entries()) {
+    const top = index === recipe.layers.length - 1;
+    const result = await bakeLayer(docker, layer, parentRef, emit, signal, top ? labels : {});
     layers.push({ name: layer.name, digest: layer.digest, cached: result.cached, seconds: result.seconds });
     parentRef = result.ref;
   }
-  const labels = imageLabels(project.project, recipe, base, await gitState(project.dir));
   const image = await phase(emit, 'label', () => tagFinalImage(docker, project.project, recipe, parentRef, labels), (made) => made.ref);
   return {
     image: image.ref,

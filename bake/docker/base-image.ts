@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { run } from '../process/run.js';
 import type { Project } from '../config/project.js';
 import { UserError } from '../errors.js';
 import type { Emit } from '../events.js';
-import { LineSplitter } from '../line-splitter.js';
 import { sha256Text } from '../recipe/inputs.js';
 import { shortDigest } from '../recipe/digest.js';
 import { explainDockerError } from './docker-errors.js';
@@ -96,22 +96,20 @@ async function bootstrap(docker: Docker, spec: Bootstrap, emit: Emit): Promise<v
   if (process.getuid?.() !== 0) {
     throw new UserError('debootstrap needs root to build the OS base', 'run kiln as root, or set os.image to a base image you have (e.g. debian:bookworm-slim)');
   }
-  const which = await execa('debootstrap', ['--version'], { reject: false });
-  if (which.failed && (which as { code?: string }).code === 'ENOENT') {
+  const which = await run('debootstrap', ['--version']);
+  if (which.spawnError?.code === 'ENOENT') {
     throw new UserError('debootstrap is not installed', 'apt-get install debootstrap (or `bash scripts/setup-host.sh`), or set os.image');
   }
   const root = await mkdtemp(join(tmpdir(), 'kiln-debootstrap-'));
-  const log = new LineSplitter((line) => emit({ type: 'log', source: 'debootstrap', line }));
   try {
     const args = [`--variant=${spec.variant}`, ...(spec.include.length ? [`--include=${spec.include.join(',')}`] : []), spec.suite, root, ...(spec.mirror ? [spec.mirror] : [])];
-    const run = execa('debootstrap', args, { reject: false, all: true, buffer: false });
-    run.all?.pipe(log);
-    const result = await run;
+    const result = await run('debootstrap', args, { onLine: (line) => emit({ type: 'log', source: 'debootstrap', line }) });
     if (result.exitCode !== 0) {
-      throw new UserError(`debootstrap ${spec.suite} failed (exit ${result.exitCode}):\n  ${log.tail.slice(-8).join('\n  ')}`, 'check that the machine reaches Debian\'s mirror, or set os.bootstrap.mirror');
+      throw new UserError(`debootstrap ${spec.suite} failed (exit ${result.exitCode}):\n  ${result.tail.slice(-8).join('\n  ')}`, 'check that the machine reaches Debian\'s mirror, or set os.bootstrap.mirror');
     }
     emit({ type: 'log', source: 'debootstrap', line: 'importing the root filesystem into the engine' });
-    const tar = execa('tar', ['-C', root, '--numeric-owner', '-c', '.'], { buffer: false, stdout: 'pipe' });
+    const tar = spawn('tar', ['-C', root, '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tarDone = new Promise<number | null>((done) => tar.on('close', done));
     const ref = bootstrapRef(spec);
     const [repo, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
     try {
@@ -120,7 +118,7 @@ async function bootstrap(docker: Docker, spec: Bootstrap, emit: Emit): Promise<v
         changes: ['CMD ["/bin/bash"]', `LABEL ${LABEL.managed}=true ${LABEL.purpose}=base ${LABEL.baseDigest}=${bootstrapDigest(spec)}`],
       } as object);
       await new Promise<void>((done, fail) => docker.modem.followProgress(progress, (error) => (error ? fail(error) : done())));
-      await tar;
+      if ((await tarDone) !== 0) throw new Error('tar of the bootstrapped root failed');
     } catch (error) {
       tar.kill();
       throw explainDockerError(error, 'importing the debootstrap base');

@@ -21,6 +21,7 @@ export function imageLabels(project: string, recipe: Recipe, base: ResolvedBase,
     [LABEL.version]: KILN_VERSION,
     [LABEL.osSource]: base.description,
     [LABEL.baseDigest]: base.digest,
+    ...(git?.tag ? { [LABEL.releaseTag]: git.tag } : {}),
   };
 }
 
@@ -30,11 +31,19 @@ export function imageLabels(project: string, recipe: Recipe, base: ResolvedBase,
  */
 export async function tagFinalImage(docker: Docker, project: string, recipe: Recipe, topRef: string, labels: Record<string, string>): Promise<{ ref: string; id: string; reused: boolean }> {
   const ref = `${REPO.image(project)}:${shortDigest(recipe.digest)}`;
+  const tagAs = async (id: string) => {
+    await docker.getImage(id).tag({ repo: REPO.image(project), tag: ref.slice(ref.lastIndexOf(':') + 1) });
+    await docker.getImage(id).tag({ repo: REPO.image(project), tag: 'latest' });
+    if (labels[LABEL.releaseTag]) await docker.getImage(id).tag({ repo: REPO.image(project), tag: labels[LABEL.releaseTag] });
+  };
+  const matches = (image: Docker.ImageInspectInfo | undefined) => image && Object.entries(labels).every(([key, value]) => image.Config.Labels?.[key] === value);
+  const top = await docker.getImage(topRef).inspect();
   const previous = await docker.getImage(ref).inspect().catch(() => undefined);
-  const same = previous && Object.entries(labels).every(([key, value]) => previous.Config.Labels?.[key] === value);
-  if (same) {
-    await docker.getImage(previous.Id).tag({ repo: REPO.image(project), tag: 'latest' });
-    return { ref, id: previous.Id, reused: true };
+  for (const candidate of [top, previous]) {
+    if (candidate && matches(candidate)) {
+      await tagAs(candidate.Id);
+      return { ref, id: candidate.Id, reused: candidate.Id === previous?.Id };
+    }
   }
   try {
     const stream = await docker.buildImage(packTar([{ name: 'Dockerfile', content: `FROM ${topRef}\n` }]), { t: ref, labels, rm: true, forcerm: true });
@@ -48,7 +57,7 @@ export async function tagFinalImage(docker: Docker, project: string, recipe: Rec
     throw explainDockerError(error, `labelling ${ref}`);
   }
   const image = await docker.getImage(ref).inspect();
-  await docker.getImage(image.Id).tag({ repo: REPO.image(project), tag: 'latest' });
+  await tagAs(image.Id);
   // The image this tag pointed at before is now untagged; don't leave it dangling.
   if (previous && previous.Id !== image.Id) await docker.getImage(previous.Id).remove({ noprune: false }).catch(() => {});
   return { ref, id: image.Id, reused: false };

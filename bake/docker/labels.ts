@@ -11,6 +11,7 @@ export const LABEL = {
   version: 'kiln.version',
   osSource: 'kiln.os.source',
   baseDigest: 'kiln.base.digest',
+  releaseTag: 'kiln.release.tag',
 } as const;
 
 /** Repositories kiln tags into. Layer images are shared between projects: their digests say what they hold. */

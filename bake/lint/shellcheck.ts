@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { run } from '../process/run.js';
 import { UserError } from '../errors.js';
 
 export interface ShellcheckFinding {
@@ -11,8 +11,8 @@ export interface ShellcheckFinding {
 
 /** Run Debian's shellcheck on one script (POSIX sh, warnings and errors); argv only, script on stdin. */
 export async function shellcheck(script: string): Promise<ShellcheckFinding[]> {
-  const result = await execa('shellcheck', ['--shell=sh', '--format=json1', '--severity=warning', '-'], { input: script, reject: false });
-  if ((result as { code?: string }).code === 'ENOENT') {
+  const result = await run('shellcheck', ['--shell=sh', '--format=json1', '--severity=warning', '-'], { input: script });
+  if (result.spawnError?.code === 'ENOENT') {
     throw new UserError('shellcheck is not installed', 'apt-get install shellcheck (or `bash scripts/setup-host.sh`), or run `kiln lint --no-shellcheck`');
   }
   if (result.exitCode !== 0 && result.exitCode !== 1) {

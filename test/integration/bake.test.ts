@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
+// Edits carry a random marker: the layer cache outlives test runs, and a repeated edit would be a cache hit.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bakeDocker, type BakeResult } from '../../bake/docker/bake.js';
@@ -46,7 +48,7 @@ describe('docker bake of the example', () => {
   });
 
   it('rebuilds only the app layer after an app-only change', async () => {
-    await appendFile(join(dir, 'src', 'server.mjs'), '\n// an app-only change\n');
+    await appendFile(join(dir, 'src', 'server.mjs'), `\n// an app-only change ${randomUUID()}\n`);
     await commitAll(dir, 'app change');
     const changed = await bakeDocker(await load(dir), { emit: recorder().emit });
     expect(changed.layers.map((layer) => layer.cached)).toEqual([true, true, false]);
@@ -59,7 +61,7 @@ describe('docker bake of the example', () => {
   });
 
   it('streams layer script output as it runs', async () => {
-    await appendFile(join(dir, 'src', 'server.mjs'), '\n// another change\n');
+    await appendFile(join(dir, 'src', 'server.mjs'), `\n// another change ${randomUUID()}\n`);
     const { emit, events } = recorder();
     await bakeDocker(await load(dir), { emit });
     const logs = events.filter((event) => event.type === 'log' && event.source === 'app');
