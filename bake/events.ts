@@ -3,7 +3,9 @@ export type KilnEvent =
   | { type: 'phase'; phase: string; status: 'start' | 'done' | 'failed' | 'skipped'; detail?: string; seconds?: number }
   | { type: 'layer'; layer: string; digest: string; status: 'cached' | 'building' | 'built' | 'failed'; seconds?: number }
   | { type: 'log'; source: string; line: string }
-  | { type: 'notice'; level: 'info' | 'warn'; message: string };
+  | { type: 'notice'; level: 'info' | 'warn'; message: string }
+  | { type: 'step'; n: number; name: string; status: 'running' | 'done' | 'failed' | 'skipped' | 'rolled-back'; seconds?: number; detail?: string }
+  | { type: 'release'; release: string; status: 'started' | 'resumed' | 'live' | 'rolled-back' | 'failed' | 'aborted'; url?: string };
 
 export type Emit = (event: KilnEvent) => void;
 

@@ -62,4 +62,31 @@ program.command('verify').argument('[image]', 'the image to verify (default: the
   .option('--keep', 'leave the instance container running for inspection')
   .action(load('verify'));
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program.command('release')
+  .description('run the twelve steps: freeze, tag, build, test, image, configure, launch, test, start services, cutover, test in production, shut down the old stack')
+  .option('-y, --yes', 'answer yes to every question (needed without a terminal)')
+  .option('--env <name>', 'the environment to release into', 'local')
+  .option('--inject <step:fault>', 'rehearse a failure: launch:fail, test:fail, start:die, cutover:unhealthy, prod-test:fail (repeatable)', collect, [])
+  .option('--keep-old', 'skip step 12: keep the old stack running for an instant rollback')
+  .option('--resume', 'continue an interrupted release from its last completed step')
+  .option('--abort', 'undo an interrupted release (cleanup runs; the old stack keeps serving)')
+  .addHelpText('after', `
+With --json, events stream as NDJSON on stdout and the last line is the summary:
+  {"release","outcome","url","steps":[{"n","name","status","seconds"}],...}
+Outcomes: live, rolled-back (a production test failed; the old stack serves), failed (before cutover), aborted.
+Exit code 0 only when the release went live.`)
+  .action(load('release'));
+
+program.command('status')
+  .description('what is live in an environment: release, url, load balancer and instance health')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('status'));
+
+program.command('history')
+  .description('every release in an environment, oldest first, with outcome, commit and recipe digest')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('history'));
+
 await program.parseAsync(process.argv);

@@ -23,5 +23,13 @@ function format(event: KilnEvent, showLogs: boolean): string | undefined {
       return showLogs ? `  │ ${event.source}: ${event.line}` : undefined;
     case 'notice':
       return `${event.level === 'warn' ? '! ' : '· '}${event.message}`;
+    case 'step': {
+      const mark = { running: '»', done: '✓', failed: '✗', skipped: '–', 'rolled-back': '↺' }[event.status];
+      const label = `${String(event.n).padStart(2)}. ${event.name}`;
+      if (event.status === 'running') return `${mark} ${label}`;
+      return `${mark} ${label} ${event.status}${event.seconds !== undefined ? ` (${event.seconds.toFixed(2)}s)` : ''}${event.detail ? `: ${event.detail}` : ''}`;
+    }
+    case 'release':
+      return `━━ release ${event.release} ${event.status}${event.url ? ` at ${event.url}` : ''}`;
   }
 }

@@ -1,0 +1,91 @@
+/** What the journal keeps for one release: enough to resume it, undo it, or reproduce it. */
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'rolled-back';
+export type Outcome = 'running' | 'live' | 'rolled-back' | 'failed' | 'aborted';
+
+export interface StepRecord {
+  n: number;
+  name: string;
+  status: StepStatus;
+  seconds?: number;
+  startedAt?: string;
+  detail?: string;
+}
+
+/** Everything needed to start one instance, decided in step 6 so a resumed release starts the same ones. */
+export interface LaunchSpec {
+  instanceId: string;
+  role: string;
+  name: string;
+  imageId: string;
+  configure: string;
+  command: string;
+  port?: number;
+  health?: string;
+  zone: string;
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  role: string;
+  container: string;
+  imageId: string;
+  ip?: string;
+  state: 'running' | 'terminated';
+}
+
+export interface ReleaseRecord {
+  schema: 1;
+  id: string;
+  project: string;
+  env: string;
+  target: 'local';
+  n: number;
+  tag: string;
+  commit: string;
+  /** The release that was live when this one started. */
+  previous: string | null;
+  workdir?: string;
+  recipeDigest?: string;
+  layers?: { name: string; digest: string; cached: boolean }[];
+  image?: { ref: string; id: string };
+  specs: LaunchSpec[];
+  instances: InstanceRecord[];
+  lb?: { url: string; live: string[] };
+  steps: StepRecord[];
+  faults: string[];
+  /** release --keep-old: step 12 leaves the old stack running. */
+  keepOld: boolean;
+  outcome: Outcome;
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+  pid: number;
+}
+
+/** One load balancer slot: which instance of which release it points at. */
+export interface SlotRecord {
+  release: string;
+  instanceId: string;
+  address: string;
+}
+
+export interface LoadBalancerRecord {
+  container: string;
+  port: number;
+  apiPort: number;
+  url: string;
+  slots: Record<string, SlotRecord>;
+}
+
+/** Per-environment state: what is live, and the load balancer in front of it. */
+export interface EnvState {
+  schema: 1;
+  env: string;
+  project: string;
+  live: string | null;
+  /** Releases whose stacks are still running beside the live one (release --keep-old). */
+  standby: string[];
+  lb: LoadBalancerRecord | null;
+  releaseCount: number;
+  events: { at: string; kind: 'release' | 'rollback' | 'heal' | 'abort' | 'gc'; release: string; detail: string }[];
+}

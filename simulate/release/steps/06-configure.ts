@@ -1,0 +1,31 @@
+import { newInstanceId } from '../../../bake/boot/metadata.js';
+import { renderConfigure } from '../../../bake/recipe/recipe.js';
+import type { LaunchSpec } from '../../journal/record.js';
+import { localNames } from '../../local/names.js';
+import type { Step } from '../context.js';
+
+const ZONES = ['local-1a', 'local-1b', 'local-1c'];
+
+/** 6. Configure: one launch spec per instance, with its configure script and boot metadata fixed in the journal. */
+export const configure: Step = {
+  n: 6,
+  name: 'configure',
+  async run(context) {
+    const { record } = context;
+    const built = await context.built();
+    const specs: LaunchSpec[] = [];
+    for (const [role, settings] of Object.entries(built.roles)) {
+      const script = (await renderConfigure(built, role)).text;
+      for (let index = 0; index < settings.count; index++) {
+        const instanceId = newInstanceId();
+        specs.push({
+          instanceId, role, name: localNames.instance(built.project, record.env, role, instanceId), imageId: record.image!.id,
+          configure: script, command: settings.command, port: settings.port, health: settings.health, zone: ZONES[specs.length % ZONES.length]!,
+        });
+      }
+    }
+    record.specs = specs;
+    const counts = Object.entries(built.roles).map(([role, settings]) => `${role}×${settings.count}`);
+    return `${specs.length} instances: ${counts.join(', ')}`;
+  },
+};

@@ -1,0 +1,33 @@
+import { UserError } from '../../../bake/errors.js';
+import { lbRole } from '../../lb/load-balancer.js';
+import type { Step } from '../context.js';
+
+/** 10. Cutover: the load balancer moves to the new stack only once its own checks pass for every new instance. */
+export const cutover: Step = {
+  n: 10,
+  name: 'cutover',
+  async run(context) {
+    const { record, lb } = context;
+    const lbRecord = await lb.ensure(context.emit);
+    const role = lbRole(context.project);
+    const members = record.instances.filter((instance) => instance.role === role && instance.state === 'running');
+    await lb.stage(members.map((instance) => ({ release: record.id, instanceId: instance.instanceId, address: instance.ip!, port: context.project.roles[role]!.port! })));
+    if (context.faults.includes('cutover:unhealthy')) await context.docker.getContainer(members[0]!.container).pause();
+    await lb.waitUp(members.map((instance) => instance.instanceId), Math.min(context.project.release.timeout, 15), context.signal);
+    const health = await lb.health();
+    const facts = members.map((instance) => `${instance.instanceId} (${instance.ip}) ${health.get(instance.instanceId) ? 'healthy' : 'unhealthy'}`);
+    if (!(await context.decide({ kind: 'cutover', release: record.id, facts }))) {
+      throw new UserError('cutover declined; traffic stays on the old stack', 'run kiln release again when ready');
+    }
+    const seconds = await lb.switchTo(record.id);
+    record.lb = { url: lbRecord.url, live: members.map((instance) => instance.instanceId) };
+    return `${members.length} ${role} instances behind ${lbRecord.url}; switched in ${(seconds * 1000).toFixed(1)} ms`;
+  },
+  // Roll back: the old stack serves again (its slots only drained), and the new one leaves the backend.
+  async cleanup(context) {
+    const { record, lb } = context;
+    const previous = record.previous ? await context.journal.load(record.previous) : undefined;
+    if (previous) await lb.switchTo(previous.id);
+    await lb.detach(record.instances.map((instance) => instance.instanceId));
+  },
+};
