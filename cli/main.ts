@@ -89,4 +89,25 @@ program.command('history')
   .option('--env <name>', 'the environment', 'local')
   .action(load('history'));
 
+program.command('rollback')
+  .description('serve an earlier release again: switch to its stack, or relaunch its image (never rebuilds)')
+  .option('--to <release>', 'the release to go back to (default: the newest earlier one that went live)')
+  .option('--keep', 'keep the current stack running as a standby')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('rollback'));
+
+program.command('heal')
+  .description('replace dead or unhealthy instances of the live release with fresh ones from the same image')
+  .option('--watch', 'keep healing until Ctrl-C')
+  .option('--interval <seconds>', 'with --watch: seconds between passes', '5')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('heal'));
+
+program.command('gc')
+  .description('remove images of releases older than the newest release.keep (live and standby stay)')
+  .option('--keep <n>', 'how many recent releases to keep (default: release.keep)')
+  .option('--dry-run', 'say what would go, remove nothing')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('gc'));
+
 await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { ExternalError, UserError } from '../errors.js';
 
 const POLL_MS = 40;
 // A role with no port counts as up once it has stayed running this long.
-const SETTLE_MS = 1000;
+const SETTLE_MS = 500;
 
 /** Poll from inside the instance until the role is healthy, the instance exits, or time runs out. */
 export async function waitHealthy(docker: Docker, container: Docker.Container, role: Role, timeoutSeconds: number, signal?: AbortSignal): Promise<{ exited?: number }> {

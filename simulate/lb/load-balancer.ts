@@ -13,6 +13,10 @@ import { BACKEND, haproxyConfig, LB_API_PORT, LB_HTTP_PORT, SLOT_COUNT } from '.
 import { bakeLoadBalancerImage } from './lb-image.js';
 import { haproxyApi, parseServersState } from './runtime-api.js';
 
+// Longer than fall × inter (2 × 250 ms) plus a check timeout, so a failing server cannot pass unnoticed.
+const CHECK_SETTLE_MS = 700;
+const CHECK_FAIL_FAST_MS = 3000;
+
 /** A backend member: an instance and where the load balancer reaches it. */
 export interface Member {
   release: string;
@@ -90,16 +94,33 @@ export class LocalLoadBalancer {
     if (commands.length) await haproxyApi(lb.apiPort, commands);
   }
 
-  /** Wait until HAProxy's own health checks report every named instance up. */
+  /**
+   * Wait until HAProxy's own checks have passed for every named instance, continuously for a window
+   * longer than `fall` checks: a server leaving maintenance starts out "up" before any check has run.
+   */
   async waitUp(instanceIds: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<void> {
     const deadline = performance.now() + timeoutSeconds * 1000;
+    const upSince = new Map<string, number>();
+    const failingSince = new Map<string, number>();
     let down: string[] = instanceIds;
     while (performance.now() < deadline) {
       if (signal?.aborted) throw new UserError('interrupted while waiting for the load balancer health checks');
       const health = await this.health();
-      down = instanceIds.filter((id) => health.get(id) !== true);
+      const now = performance.now();
+      for (const id of instanceIds) {
+        if (health.get(id) !== true) upSince.delete(id);
+        else if (!upSince.has(id)) upSince.set(id, now);
+        if (health.get(id) === true) failingSince.delete(id);
+        else if (!failingSince.has(id)) failingSince.set(id, now);
+      }
+      // These instances were healthy from inside before staging: checks failing for seconds mean a real fault. Fail fast.
+      const failing = instanceIds.filter((id) => failingSince.has(id) && now - failingSince.get(id)! > CHECK_FAIL_FAST_MS);
+      if (failing.length > 0) {
+        throw new ExternalError(`the load balancer's health checks fail for ${failing.join(', ')}`, undefined, { hint: 'the new stack is not healthy, so traffic stays where it was' });
+      }
+      down = instanceIds.filter((id) => !upSince.has(id) || now - upSince.get(id)! < CHECK_SETTLE_MS);
       if (down.length === 0) return;
-      await new Promise((done) => setTimeout(done, 100));
+      await new Promise((done) => setTimeout(done, 50));
     }
     throw new ExternalError(`the load balancer's health checks still fail for ${down.join(', ')} after ${timeoutSeconds}s`, undefined, { hint: 'the new stack is not healthy, so traffic stays where it was' });
   }
@@ -108,7 +129,10 @@ export class LocalLoadBalancer {
   async health(): Promise<Map<string, boolean>> {
     const lb = await this.current();
     const servers = parseServersState(await haproxyApi(lb.apiPort, [`show servers state ${BACKEND}`]));
-    return new Map(Object.entries(lb.slots).map(([slot, entry]) => [entry.instanceId, servers.find((server) => server.name === slot)?.operational === 2]));
+    return new Map(Object.entries(lb.slots).map(([slot, entry]) => {
+      const server = servers.find((candidate) => candidate.name === slot);
+      return [entry.instanceId, server?.operational === 2 && server.checkResult === 3];
+    }));
   }
 
   /** Serve only `release`: its slots take traffic, every other slot drains. Returns how long the switch took. */

@@ -20,11 +20,13 @@ export interface ServerState {
   /** 2 means the health check passes (UP). */
   operational: number;
   admin: number;
+  /** 3 means the last health check passed. */
+  checkResult: number;
 }
 
 export function parseServersState(text: string): ServerState[] {
   return text.split('\n').filter((line) => /^\d/.test(line)).map((line) => {
     const fields = line.split(' ');
-    return { name: fields[3]!, address: fields[4]!, operational: Number(fields[5]), admin: Number(fields[6]) };
+    return { name: fields[3]!, address: fields[4]!, operational: Number(fields[5]), admin: Number(fields[6]), checkResult: Number(fields[11]) };
   });
 }
