@@ -110,4 +110,10 @@ program.command('gc')
   .option('--env <name>', 'the environment', 'local')
   .action(load('gc'));
 
+program.command('destroy')
+  .description('remove an environment\'s instances, load balancer and network (the journal keeps its history)')
+  .option('--env <name>', 'the environment', 'local')
+  .option('-y, --yes', 'confirm')
+  .action(load('destroy'));
+
 await program.parseAsync(process.argv);

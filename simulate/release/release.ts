@@ -26,7 +26,6 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const { n, tag } = await nextTag(project, environment, state);
   const unlock = await takeLock(journal.lockFile, tag);
   try {
-    await journal.saveState({ ...(await journal.state()), releaseCount: n });
     const record: ReleaseRecord = {
       schema: 1, id: tag, project: project.project, env: options.env, target: 'local', n, tag, commit: '', previous: state.live,
       specs: [], instances: [], steps: STEPS.map((step) => ({ n: step.n, name: step.name, status: 'pending' })),
@@ -97,6 +96,7 @@ async function finish(context: ReleaseContext, outcome: Outcome, error?: string)
   record.finishedAt = new Date().toISOString();
   await context.save();
   const state = await journal.state();
+  state.releaseCount = Math.max(state.releaseCount, record.n);
   if (outcome === 'live') {
     if (record.previous && record.keepOld) state.standby = [...new Set([...state.standby, record.previous])];
     else state.standby = state.standby.filter((id) => id !== record.previous);

@@ -1,0 +1,12 @@
+import { loadProject } from '../../bake/config/load.js';
+import { UserError } from '../../bake/errors.js';
+import { destroyEnvironment } from '../../simulate/release/destroy.js';
+import type { GlobalOptions } from '../global-options.js';
+import { printResult } from '../output.js';
+
+export async function run(_args: string[], flags: { env: string; yes?: boolean }, global: GlobalOptions): Promise<number> {
+  if (!flags.yes) throw new UserError(`kiln destroy removes every instance and the load balancer of ${flags.env}`, 'pass --yes to confirm');
+  const result = await destroyEnvironment(await loadProject(global.project), flags.env);
+  printResult(global, result, () => `removed ${result.containers.length} containers${result.network ? ' and the network' : ''} of ${flags.env}; the journal keeps its history`);
+  return 0;
+}
