@@ -35,10 +35,12 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
 /** Export the project directory as it is in `tag` into `target`: a clean tree, never the working copy. */
 export async function exportTag(dir: string, tag: string, target: string): Promise<void> {
   const prefix = (await run('git', ['rev-parse', '--show-prefix'], { cwd: dir })).stdout.trim().replace(/\/$/, '');
+  // From a subdirectory, git archive would also filter by it; run it at the top, with the subtree as the tree-ish.
+  const top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir })).stdout.trim();
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
   const treeish = prefix ? `${tag}:${prefix}` : `${tag}^{tree}`;
-  const archive = spawn('git', ['archive', '--format=tar', treeish], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const archive = spawn('git', ['archive', '--format=tar', treeish], { cwd: top, stdio: ['ignore', 'pipe', 'pipe'] });
   const extract = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'pipe'] });
   archive.stdout.pipe(extract.stdin);
   const errors: string[] = [];
