@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Bench kiln's release engine on a committed copy of examples/hello: release, cutover and rollback times.
+// Prints figures and a table against the targets; asserts nothing on time.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+
+const ROOT = new URL('..', import.meta.url);
+const dist = (path) => import(new URL(`dist/${path}`, ROOT).href);
+const { loadProject } = await dist('bake/config/load.js');
+const { release } = await dist('simulate/release/release.js');
+const { rollback } = await dist('simulate/release/rollback.js');
+const { destroyEnvironment } = await dist('simulate/release/destroy.js');
+const { startLoad } = await dist('simulate/load/load-generator.js');
+
+const ENV = 'bench';
+// A project name of its own, so kiln/hello's tags and bench:bake's kiln/hello-bench images are never touched.
+const PROJECT = 'hello-relbench';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'kiln bench', GIT_AUTHOR_EMAIL: 'bench@kiln.invalid', GIT_COMMITTER_NAME: 'kiln bench', GIT_COMMITTER_EMAIL: 'bench@kiln.invalid' };
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sinceS = (started) => (performance.now() - started) / 1000;
+const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const options = () => ({ env: ENV, signal: new AbortController().signal, emit: onEvent });
+
+/** Only warnings reach the terminal; steps are summarised from the release summary instead. */
+function onEvent(event) {
+  if (event.type === 'notice' && event.level === 'warn') log(`warning: ${event.message}`);
+}
+
+/** Copy the example (no build output or kiln state), give it its own name and any free LB port, and commit it. */
+function makeProject(tmp) {
+  const source = fileURLToPath(new URL('examples/hello/', ROOT));
+  const dir = join(tmp, PROJECT);
+  cpSync(source, dir, { recursive: true, filter: (path) => !['dist', '.kiln', 'node_modules'].includes(basename(path)) });
+  const yamlPath = join(dir, 'kiln.yaml');
+  const yaml = readFileSync(yamlPath, 'utf8').replace(/^project: .*$/m, `project: ${PROJECT}`).replace(/^(\s+)port: 8480\b.*$/m, '$1port: 0');
+  if (!/^\s+port: 0$/m.test(yaml)) throw new Error('could not set release.port: 0 in the copied kiln.yaml');
+  writeFileSync(yamlPath, yaml);
+  git(dir, 'init', '-q');
+  commitAll(dir, 'initial');
+  return dir;
+}
+
+function commitAll(dir, message) {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+}
+
+/** An app-only change: a fresh nonce means the app layer is rebuilt while os and packages stay cached. */
+function commitAppChange(dir) {
+  appendFileSync(join(dir, 'src', 'server.mjs'), `// bench edit ${randomBytes(6).toString('hex')}\n`);
+  commitAll(dir, 'app-only change');
+}
+
+/** One release through the engine; throws unless it went live, since every later figure needs it live. */
+async function doRelease(dir, extra = {}) {
+  const started = performance.now();
+  const summary = await release(await loadProject(dir), { ...options(), ...extra });
+  const wall = sinceS(started);
+  if (summary.outcome !== 'live') throw new Error(`${summary.release} ended ${summary.outcome}: ${summary.error}`);
+  return { summary, wall };
+}
+
+/** The load balancer switch itself, as step 10 reports it ("switched in X ms"). */
+function switchMs(summary) {
+  const detail = summary.steps.find((step) => step.n === 10)?.detail ?? '';
+  const match = /switched in ([\d.]+) ms/.exec(detail);
+  if (!match) throw new Error(`no switch time in the cutover detail: ${JSON.stringify(detail)}`);
+  return Number(match[1]);
+}
+
+const stepLine = (summary) => summary.steps.map((step) => `${step.n} ${step.name} ${step.seconds === null ? step.status : `${step.seconds.toFixed(2)}s`}`).join(', ');
+
+/** Figures 1–3: app-only releases under 20 connections of load, started before and stopped after each one. */
+async function releaseFigures(dir, url) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    log(`app-only release under load ${i + 1}/${RUNS}`);
+    commitAppChange(dir);
+    const load = startLoad(`${url}/version`, 20);
+    const { summary, wall } = await doRelease(dir);
+    const traffic = await load.stop();
+    const failed = traffic.errors + Object.values(traffic.bad).reduce((sum, n) => sum + n, 0);
+    if (failed) log(`failed requests: ${JSON.stringify({ errors: traffic.errors, bad: traffic.bad, samples: traffic.samples })}`);
+    runs.push({ summary, wall, switchMs: switchMs(summary), requests: traffic.requests, failed });
+  }
+  return runs;
+}
+
+/** Figures 4–5: release (keeping the old stack or not), then time rollback() back to the release that was live. */
+async function rollbackFigures(dir, keepOld, live) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    log(`rollback ${keepOld ? 'to a standby stack' : 'after shutdown'} ${i + 1}/${RUNS}`);
+    commitAppChange(dir);
+    const { summary } = await doRelease(dir, { keepOld });
+    const started = performance.now();
+    // `to` names the release that was live: by default rollback picks the newest earlier live record instead.
+    const result = await rollback(await loadProject(dir), { ...options(), to: live });
+    runs.push({ wall: sinceS(started), relaunched: result.relaunched, from: result.from, to: result.to });
+    if (result.from !== summary.release) throw new Error(`rolled back from ${result.from}, expected ${summary.release}`);
+    live = result.to;
+  }
+  return { runs, live };
+}
+
+function report(releases, standby, shutdown) {
+  const wall = median(releases.map((r) => r.wall));
+  const sw = median(releases.map((r) => r.switchMs));
+  const requests = releases.reduce((sum, r) => sum + r.requests, 0);
+  const failed = releases.reduce((sum, r) => sum + r.failed, 0);
+  const rbStandby = median(standby.map((r) => r.wall));
+  const rbShutdown = median(shutdown.map((r) => r.wall));
+  const verdict = (ok) => (ok ? 'met' : 'missed');
+  const n = `median of ${RUNS}`;
+  const rows = [
+    ['figure', 'measured', 'target', 'met/missed'],
+    [`1. warm app-only release, wall (${n})`, `${wall.toFixed(2)} s`, '≤ 20 s', verdict(wall <= 20)],
+    [`2. cutover switch, step 10 (${n})`, `${sw.toFixed(1)} ms`, '≤ 100 ms', verdict(sw <= 100)],
+    [`3. requests during releases (sum of ${RUNS})`, `${requests} sent, ${failed} failed`, 'failed = 0', verdict(failed === 0)],
+    [`4. rollback, old stack standing (${n})`, `${rbStandby.toFixed(2)} s`, '≤ 2 s', verdict(rbStandby <= 2)],
+    [`5. rollback, old stack shut down (${n})`, `${rbShutdown.toFixed(2)} s`, '≤ 5 s', verdict(rbShutdown <= 5)],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  console.log([
+    '', `kiln release bench — examples/hello (copied to a temp dir as ${PROJECT}, env ${ENV}, warm layer cache)`,
+    `machine: nproc ${availableParallelism()}, node ${process.version}`,
+    ...releases.map((r, i) => `release run ${i + 1}: ${r.summary.release} wall ${r.wall.toFixed(2)} s (steps ${r.summary.seconds.toFixed(2)} s), switch ${r.switchMs} ms, ${r.requests} requests, ${r.failed} failed`),
+    ...releases.map((r, i) => `  per-step seconds, run ${i + 1}: ${stepLine(r.summary)}`),
+    `rollback to a standing stack: ${standby.map((r) => `${r.from}→${r.to} ${r.wall.toFixed(2)} s relaunched=${r.relaunched}`).join('; ')}`,
+    `rollback after shutdown: ${shutdown.map((r) => `${r.from}→${r.to} ${r.wall.toFixed(2)} s relaunched=${r.relaunched}`).join('; ')}`,
+    '', line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line), '',
+    `Every figure ran ${RUNS} times (median shown); each rollback run follows one untimed release (kept standing for 4, old stack shut down for 5).`,
+    'Release wall = release() from call to return; rollback = rollback() from call to return.',
+    'for comparison, the talk\'s team took 2–3 hours per release',
+  ].join('\n'));
+}
+
+/** Untag this bench's final images by name; the shared kiln-cache layers stay warm for the next run. */
+async function removeBenchImages() {
+  const docker = new Docker();
+  const images = await docker.listImages({ filters: { reference: [`kiln/${PROJECT}`] } });
+  const refs = images.flatMap((image) => image.RepoTags ?? []).filter((ref) => ref.startsWith(`kiln/${PROJECT}:`));
+  for (const ref of refs) await docker.getImage(ref).remove().catch((error) => log(`could not remove ${ref}: ${error.message}`));
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'kiln-bench-release-'));
+  let dir;
+  try {
+    dir = makeProject(tmp);
+    log('warm-up release (fills the layer cache, starts the load balancer)');
+    const { summary: first } = await doRelease(dir);
+    const releases = await releaseFigures(dir, first.url);
+    const standby = await rollbackFigures(dir, true, releases.at(-1).summary.release);
+    const shutdown = await rollbackFigures(dir, false, standby.live);
+    report(releases, standby.runs, shutdown.runs);
+  } finally {
+    log('cleaning up: destroying the bench environment, untagging its images, removing the temp dir');
+    if (dir) await destroyEnvironment(await loadProject(dir), ENV).catch((error) => log(`destroy failed: ${error.message}`));
+    await removeBenchImages().catch((error) => log(`image cleanup failed: ${error.message}`));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main().catch((error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exitCode = 1;
+});
