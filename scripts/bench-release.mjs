@@ -103,7 +103,7 @@ async function rollbackFigures(dir, keepOld, live) {
     const started = performance.now();
     // `to` names the release that was live: by default rollback picks the newest earlier live record instead.
     const result = await rollback(await loadProject(dir), { ...options(), to: live });
-    runs.push({ wall: sinceS(started), relaunched: result.relaunched, from: result.from, to: result.to });
+    runs.push({ wall: sinceS(started), serving: result.servingSeconds, relaunched: result.relaunched, from: result.from, to: result.to });
     if (result.from !== summary.release) throw new Error(`rolled back from ${result.from}, expected ${summary.release}`);
     live = result.to;
   }
@@ -115,8 +115,9 @@ function report(releases, standby, shutdown) {
   const sw = median(releases.map((r) => r.switchMs));
   const requests = releases.reduce((sum, r) => sum + r.requests, 0);
   const failed = releases.reduce((sum, r) => sum + r.failed, 0);
-  const rbStandby = median(standby.map((r) => r.wall));
-  const rbShutdown = median(shutdown.map((r) => r.wall));
+  // The figure is time until the earlier release serves; the whole command (with the stop of the stack it left) is printed too.
+  const rbStandby = median(standby.map((r) => r.serving));
+  const rbShutdown = median(shutdown.map((r) => r.serving));
   const verdict = (ok) => (ok ? 'met' : 'missed');
   const n = `median of ${RUNS}`;
   const rows = [
@@ -124,8 +125,8 @@ function report(releases, standby, shutdown) {
     [`1. warm app-only release, wall (${n})`, `${wall.toFixed(2)} s`, '≤ 20 s', verdict(wall <= 20)],
     [`2. cutover switch, step 10 (${n})`, `${sw.toFixed(1)} ms`, '≤ 100 ms', verdict(sw <= 100)],
     [`3. requests during releases (sum of ${RUNS})`, `${requests} sent, ${failed} failed`, 'failed = 0', verdict(failed === 0)],
-    [`4. rollback, old stack standing (${n})`, `${rbStandby.toFixed(2)} s`, '≤ 2 s', verdict(rbStandby <= 2)],
-    [`5. rollback, old stack shut down (${n})`, `${rbShutdown.toFixed(2)} s`, '≤ 5 s', verdict(rbShutdown <= 5)],
+    [`4. rollback, old stack standing, until serving (${n})`, `${rbStandby.toFixed(2)} s`, '≤ 2 s', verdict(rbStandby <= 2)],
+    [`5. rollback, old stack shut down, until serving (${n})`, `${rbShutdown.toFixed(2)} s`, '≤ 5 s', verdict(rbShutdown <= 5)],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
@@ -134,11 +135,11 @@ function report(releases, standby, shutdown) {
     `machine: nproc ${availableParallelism()}, node ${process.version}`,
     ...releases.map((r, i) => `release run ${i + 1}: ${r.summary.release} wall ${r.wall.toFixed(2)} s (steps ${r.summary.seconds.toFixed(2)} s), switch ${r.switchMs} ms, ${r.requests} requests, ${r.failed} failed`),
     ...releases.map((r, i) => `  per-step seconds, run ${i + 1}: ${stepLine(r.summary)}`),
-    `rollback to a standing stack: ${standby.map((r) => `${r.from}→${r.to} ${r.wall.toFixed(2)} s relaunched=${r.relaunched}`).join('; ')}`,
-    `rollback after shutdown: ${shutdown.map((r) => `${r.from}→${r.to} ${r.wall.toFixed(2)} s relaunched=${r.relaunched}`).join('; ')}`,
+    `rollback to a standing stack: ${standby.map((r) => `${r.from}→${r.to} serving after ${r.serving.toFixed(2)} s, command ${r.wall.toFixed(2)} s, relaunched=${r.relaunched}`).join('; ')}`,
+    `rollback after shutdown: ${shutdown.map((r) => `${r.from}→${r.to} serving after ${r.serving.toFixed(2)} s, command ${r.wall.toFixed(2)} s, relaunched=${r.relaunched}`).join('; ')}`,
     '', line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line), '',
     `Every figure ran ${RUNS} times (median shown); each rollback run follows one untimed release (kept standing for 4, old stack shut down for 5).`,
-    'Release wall = release() from call to return; rollback = rollback() from call to return.',
+    'Release wall = release() from call to return; rollback figures = from the call until the load balancer serves the earlier release (rollback().servingSeconds); "command" = call to return, including stopping the stack it left.',
     'for comparison, the talk\'s team took 2–3 hours per release',
   ].join('\n'));
 }

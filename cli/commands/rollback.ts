@@ -8,6 +8,6 @@ import { interruptSignal } from '../signals.js';
 export async function run(_args: string[], flags: { env: string; to?: string; keep?: boolean }, global: GlobalOptions): Promise<number> {
   const project = await loadProject(global.project);
   const result = await rollback(project, { env: flags.env, to: flags.to, keep: flags.keep, emit: plainReporter(undefined, { logs: !global.quiet }), signal: interruptSignal() });
-  printResult(global, result, () => `rolled back ${result.from} → ${result.to}${result.relaunched ? ' (relaunched from its image)' : ''} in ${result.seconds.toFixed(2)}s; serving at ${result.url}`);
+  printResult(global, result, () => `rolled back ${result.from} → ${result.to}${result.relaunched ? ' (relaunched from its image)' : ''} — serving ${result.servingSeconds.toFixed(2)}s after the start (${result.seconds.toFixed(2)}s with the shutdown) at ${result.url}`);
   return 0;
 }

@@ -105,11 +105,13 @@ export class LocalLoadBalancer {
     let down: string[] = instanceIds;
     while (performance.now() < deadline) {
       if (signal?.aborted) throw new UserError('interrupted while waiting for the load balancer health checks');
-      const health = await this.health();
+      const checks = await this.checks();
+      const health = new Map([...checks].map(([id, check]) => [id, check.up]));
       const now = performance.now();
       for (const id of instanceIds) {
+        // A standby server already up for a while (HAProxy says how long) needs no fresh settle window.
         if (health.get(id) !== true) upSince.delete(id);
-        else if (!upSince.has(id)) upSince.set(id, now);
+        else if (!upSince.has(id)) upSince.set(id, now - Math.min(checks.get(id)!.sinceChange, 60) * 1000);
         if (health.get(id) === true) failingSince.delete(id);
         else if (!failingSince.has(id)) failingSince.set(id, now);
       }
@@ -127,11 +129,16 @@ export class LocalLoadBalancer {
 
   /** Instance id → whether HAProxy's check passes, for every occupied slot. */
   async health(): Promise<Map<string, boolean>> {
+    return new Map([...(await this.checks())].map(([id, check]) => [id, check.up]));
+  }
+
+  /** Instance id → check state and how long it has held, for every occupied slot. */
+  private async checks(): Promise<Map<string, { up: boolean; sinceChange: number }>> {
     const lb = await this.current();
     const servers = parseServersState(await haproxyApi(lb.apiPort, [`show servers state ${BACKEND}`]));
     return new Map(Object.entries(lb.slots).map(([slot, entry]) => {
       const server = servers.find((candidate) => candidate.name === slot);
-      return [entry.instanceId, server?.operational === 2 && server.checkResult === 3];
+      return [entry.instanceId, { up: server?.operational === 2 && server.checkResult === 3, sinceChange: server?.sinceChange ?? 0 }];
     }));
   }
 

@@ -22,11 +22,13 @@ export interface ServerState {
   admin: number;
   /** 3 means the last health check passed. */
   checkResult: number;
+  /** Seconds since the server last changed state. */
+  sinceChange: number;
 }
 
 export function parseServersState(text: string): ServerState[] {
   return text.split('\n').filter((line) => /^\d/.test(line)).map((line) => {
     const fields = line.split(' ');
-    return { name: fields[3]!, address: fields[4]!, operational: Number(fields[5]), admin: Number(fields[6]), checkResult: Number(fields[11]) };
+    return { name: fields[3]!, address: fields[4]!, operational: Number(fields[5]), admin: Number(fields[6]), checkResult: Number(fields[11]), sinceChange: Number(fields[9]) };
   });
 }

@@ -22,6 +22,9 @@ export interface RollbackResult {
   to: string;
   relaunched: boolean;
   url: string;
+  /** From the start of the rollback until the target release takes the traffic. */
+  servingSeconds: number;
+  /** The whole command, including shutting down the stack it left. */
   seconds: number;
 }
 
@@ -58,6 +61,7 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
     await lb.stage(members.map((instance) => ({ release: target.id, instanceId: instance.instanceId, address: instance.ip!, port: project.roles[role]!.port! })));
     await lb.waitUp(members.map((instance) => instance.instanceId), project.release.timeout, options.signal);
     await lb.switchTo(target.id);
+    const servingSeconds = secondsSince(started);
     await journal.save(target);
     const current = await journal.load(state.live);
     if (!options.keep) {
@@ -69,7 +73,7 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
     fresh.standby = [...new Set([...fresh.standby.filter((id) => id !== target.id), ...(options.keep ? [current.id] : [])])];
     fresh.events.push({ at: new Date().toISOString(), kind: 'rollback', release: target.id, detail: `from ${current.id}${relaunched ? ', relaunched' : ''}` });
     await journal.saveState(fresh);
-    return { from: current.id, to: target.id, relaunched, url: lbUrl, seconds: secondsSince(started) };
+    return { from: current.id, to: target.id, relaunched, url: lbUrl, servingSeconds, seconds: secondsSince(started) };
   } finally {
     await unlock();
   }
