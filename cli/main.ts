@@ -116,4 +116,11 @@ program.command('destroy')
   .option('-y, --yes', 'confirm')
   .action(load('destroy'));
 
+program.command('ui', { isDefault: true })
+  .description('the full-screen terminal UI, which `kiln` alone opens: bake, verify, release and roll back on keys (needs a terminal; never with --json, --plain or CI)')
+  .option('--env <name>', 'the environment', 'local')
+  .option('--inject <step:fault>', 'rehearse a failure in the first release started from the UI (faults as for kiln release; repeatable)', collect, [])
+  .option('-y, --yes', 'ask nothing: cut over without asking, no choices after a failure, Ctrl-C aborts cleanly')
+  .action(load('ui'));
+
 await program.parseAsync(process.argv);

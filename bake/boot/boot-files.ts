@@ -9,7 +9,15 @@ export const TRACE_PREFIX = '+kiln-trace ';
 const BOOT = `#!/bin/sh
 # kiln-boot: configure this instance from its metadata alone, then become the role's command.
 set -eu
-export KILN_META=${BOOT_DIR}/meta-data
+export KILN_META=${BOOT_DIR}/meta-data KILN_SECRETS=${BOOT_DIR}/secrets
+if [ -f ${BOOT_DIR}/secrets-expected ]; then
+  # Secrets arrive in a tmpfs just after start; wait for them (10 s at most).
+  waited=0
+  while [ ! -f ${BOOT_DIR}/secrets/.ready ]; do
+    waited=$((waited + 1)); [ "$waited" -gt 200 ] && { echo "kiln-boot: secrets never arrived" >&2; exit 96; }
+    sleep 0.05
+  done
+fi
 echo "kiln-boot: configure"
 if ! PS4='${TRACE_PREFIX}configure: ' sh -c 'set -x; . ${BOOT_DIR}/user-data'; then
   echo "kiln-boot: configure failed" >&2
@@ -33,7 +41,7 @@ export function startScript(command: string): string {
 }
 
 /** The files an instance boots with, as tar entries rooted at / (for putArchive). */
-export function bootFiles(identity: InstanceIdentity, configureScript: string, command: string): TarEntry[] {
+export function bootFiles(identity: InstanceIdentity, configureScript: string, command: string, options: { secrets?: boolean } = {}): TarEntry[] {
   const meta = metadataTree(identity);
   const root = BOOT_DIR.slice(1);
   return [
@@ -42,6 +50,7 @@ export function bootFiles(identity: InstanceIdentity, configureScript: string, c
     { name: `${root}/user-data`, mode: 0o700, content: configureScript },
     { name: `${root}/start`, mode: 0o700, content: startScript(command) },
     { name: `${root}/metadata.json`, mode: 0o644, content: `${JSON.stringify(meta, null, 2)}\n` },
+    ...(options.secrets ? [{ name: `${root}/secrets-expected`, mode: 0o644, content: '' }] : []),
     ...Object.entries(meta).map(([path, value]) => ({ name: `${root}/meta-data/${path}`, mode: 0o644, content: value })),
   ];
 }

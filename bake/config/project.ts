@@ -6,6 +6,8 @@ export interface Project {
   dir: string;
   project: string;
   vars: Record<string, unknown>;
+  /** Declared secret names; never their values. */
+  secrets: string[];
   os: OsLayer;
   packages: PackagesLayer;
   app: AppLayer;

@@ -58,6 +58,11 @@ export const kilnSchema: ObjectSchema = {
   doc: 'kiln.yaml',
   fields: {
     project: { type: 'string', doc: 'the project name; names images and containers', required: true, pattern: NAME, patternHint: NAME_HINT },
+    secrets: {
+      type: 'list',
+      doc: 'secret names; values come at release time from $NAME or .kiln/secrets/NAME, and only configure templates may read them, at boot',
+      of: { type: 'string', doc: 'a secret name', pattern: /^[A-Z][A-Z0-9_]{0,63}$/, patternHint: 'UPPER_CASE letters, digits and _' },
+    },
     vars: { type: 'map', doc: 'values your templates may use as {{vars.NAME}}', key: /^[A-Za-z_][A-Za-z0-9_]*$/, keyHint: 'a letter or _ then letters, digits, _', of: { type: 'any', doc: 'a string, number, boolean or list' } },
     os: {
       type: 'object',

@@ -9,6 +9,7 @@ import { atMost, attachLines, removeContainer } from './container-io.js';
 import { explainDockerError } from './docker-errors.js';
 import { LABEL, REPO } from './labels.js';
 import { packTar, type TarEntry } from './tar.js';
+import { scanLayerChanges } from '../secrets/scan-layer.js';
 
 export interface LayerResult {
   ref: string;
@@ -35,7 +36,16 @@ export function layerRef(layer: RecipeLayer): string {
  * Bake one recipe layer as exactly one Docker layer: run its scripts in a container of the parent
  * and commit it. (A Dockerfile would need COPY then RUN: two layers, with the inputs left in the first.)
  */
-export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: string, emit: Emit, signal?: AbortSignal, imageLabels: Record<string, string> = {}): Promise<LayerResult> {
+export interface BakeLayerOptions {
+  signal?: AbortSignal;
+  /** Labels for the image itself, set when this is the top layer. */
+  imageLabels?: Record<string, string>;
+  /** Declared secret values to look for in the layer before it is committed. */
+  secrets?: ReadonlyMap<string, string>;
+}
+
+export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: string, emit: Emit, options: BakeLayerOptions = {}): Promise<LayerResult> {
+  const { signal, imageLabels = {}, secrets = new Map<string, string>() } = options;
   const started = performance.now();
   const ref = layerRef(layer);
   if (await hasLayer(docker, ref, layer)) {
@@ -79,6 +89,16 @@ export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: s
         hint: `run \`kiln render\` and read .kiln/render/${layer.name}/ to see the script as it ran`,
       });
     }
+    // Refuse to commit a layer that would carry a secret: the container goes, no image is made.
+    const scan = await scanLayerChanges(container, secrets);
+    if (scan.findings.length > 0) {
+      const first = scan.findings[0]!;
+      throw new UserError(
+        `the ${layer.name} layer would contain ${first.what} in ${first.path}${scan.findings.length > 1 ? ` (and ${scan.findings.length - 1} more finding(s))` : ''}; nothing was committed`,
+        `remove it from ${layer.scripts.map((script) => script.template.origin).join(', ')} or its inputs; secrets belong in configure templates, read at boot`,
+      );
+    }
+    emit({ type: 'log', source: layer.name, line: `kiln: scanned ${scan.files} changed files for secrets: clean` });
     const labels = {
       ...(parent.Config.Labels ?? {}),
       [LABEL.managed]: 'true',

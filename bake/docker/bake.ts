@@ -5,6 +5,7 @@ import { gitState, type GitState } from '../git.js';
 import { runProjectCommand } from '../project-command.js';
 import { chainRecipe, renderLayers } from '../recipe/recipe.js';
 import { resolveBase } from './base-image.js';
+import { resolveSecrets } from '../secrets/resolve.js';
 import { bakeLayer } from './bake-layer.js';
 import { connectDocker } from './connect.js';
 import { imageLabels, tagFinalImage } from './final-image.js';
@@ -41,12 +42,13 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
   const docker = options.docker ?? (await connectDocker());
   const base = await phase(emit, 'base', () => resolveBase(docker, project.os, emit), (found) => `${found.description} (${found.how})`);
   const recipe = chainRecipe(base.digest, rendered);
+  const secrets = resolveSecrets(project, { required: false });
   const labels = imageLabels(project.project, recipe, base, options.git ?? (await gitState(project.dir)));
   const layers: BakeResult['layers'] = [];
   let parentRef = base.ref;
   for (const [index, layer] of recipe.layers.entries()) {
     const top = index === recipe.layers.length - 1;
-    const result = await bakeLayer(docker, layer, parentRef, emit, signal, top ? labels : {});
+    const result = await bakeLayer(docker, layer, parentRef, emit, { signal, imageLabels: top ? labels : {}, secrets });
     layers.push({ name: layer.name, digest: layer.digest, cached: result.cached, seconds: result.seconds });
     parentRef = result.ref;
   }

@@ -29,6 +29,7 @@ export interface Recipe {
 /** Shell function every configure script gets, so templates read metadata without knowing where it lives. */
 export const CONFIGURE_PRELUDE = [
   'kiln_meta() { cat "${KILN_META:-/run/kiln/meta-data}/$1"; }',
+  'kiln_secret() { cat "${KILN_SECRETS:-/run/kiln/secrets}/$1"; }',
 ];
 
 /** Render the three layer scripts and collect their inputs; needs no Docker. */
@@ -38,7 +39,7 @@ export async function renderLayers(project: Project, options: { withInputs?: boo
     Promise.all(
       templates.map(async ({ name: template, field }) => {
         const source = await locateTemplate(project.dir, template, field);
-        return renderScript(source, templateContext(project, name));
+        return renderScript(source, templateContext(project, name), [], { declared: project.secrets, allowed: false });
       }),
     );
   const files = async (paths: string[], field: string) =>
@@ -83,5 +84,5 @@ export async function renderConfigure(project: Project, roleName: string): Promi
   const role = project.roles[roleName];
   if (!role) throw new UserError(`no role named ${JSON.stringify(roleName)}`, `roles in ${project.file}: ${Object.keys(project.roles).join(', ')}`);
   const source = await locateTemplate(project.dir, role.configure, `roles.${roleName}.configure`);
-  return renderScript(source, configureContext(project, roleName), CONFIGURE_PRELUDE);
+  return renderScript(source, configureContext(project, roleName), CONFIGURE_PRELUDE, { declared: project.secrets, allowed: true });
 }

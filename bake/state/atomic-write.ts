@@ -1,6 +1,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { redactDeep } from '../secrets/redact.js';
 
 /** Write a file so readers see the old content or the new, never half of either: temp file, fsync, rename. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
@@ -21,6 +22,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
+/** Every JSON kiln keeps (journal, records) passes here, so secret values are redacted before they reach disk. */
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  return writeFileAtomic(path, `${JSON.stringify(redactDeep(value), null, 2)}\n`);
 }

@@ -16,7 +16,7 @@ type AST = hbs.AST.Program;
 type Mustache = hbs.AST.MustacheStatement;
 
 // Helpers whose output is already shell-safe; every other {{expression}} is wrapped in `shq`.
-const SAFE_HELPERS = new Set(['shq', 'words', 'raw', 'meta']);
+const SAFE_HELPERS = new Set(['shq', 'words', 'raw', 'meta', 'secret']);
 
 const engine = Handlebars.create();
 /** A value a template cannot use, found while rendering; renderScript adds the template's name. */
@@ -40,6 +40,19 @@ engine.registerHelper('shq', (value: unknown, options: Handlebars.HelperOptions)
 engine.registerHelper('words', (value: unknown, options: Handlebars.HelperOptions) => shellWords(defined(value, options), String(options.hash.name)));
 engine.registerHelper('raw', (value: unknown, options: Handlebars.HelperOptions) => String(defined(value, options) ?? ''));
 
+// A secret is read from the instance's tmpfs at boot; its value never enters a script, a layer or a log.
+engine.registerHelper('secret', (name: unknown, options: Handlebars.HelperOptions) => {
+  const policy = (options.data as { kiln?: SecretPolicy }).kiln ?? { declared: [], allowed: false };
+  const line = options.hash.line as number | undefined;
+  if (typeof name !== 'string' || !policy.declared.includes(name)) {
+    throw new TemplateValueError(String(name), line, false, `secret ${JSON.stringify(name)} is not declared (declared: ${policy.declared.join(', ') || 'none'}); add it under \`secrets:\` in kiln.yaml`);
+  }
+  if (!policy.allowed) {
+    throw new TemplateValueError(name, line, false, `secret ${name} is used in a layer template: a layer is baked into the image, so the secret would ship with it; read secrets only in configure templates, at boot`);
+  }
+  return `"$(kiln_secret ${shellQuote(name, 'secret name')})"`;
+});
+
 /** Helper arguments escape strict mode's checks; every helper that takes a variable checks it here. */
 function defined(value: unknown, options: Handlebars.HelperOptions): unknown {
   if (value === undefined) {
@@ -52,7 +65,13 @@ function defined(value: unknown, options: Handlebars.HelperOptions): unknown {
 engine.registerHelper('meta', (key: unknown) => `"$(kiln_meta ${shellQuote(key, 'meta key')})"`);
 
 /** Render a template into a script that starts with `set -eu`; `{{x}}` is always shell-quoted. */
-export function renderScript(template: TemplateSource, context: Record<string, unknown>, prelude: string[] = []): RenderedScript {
+/** Which secrets a template may name, and whether it may use them at all (only configure templates run at boot). */
+export interface SecretPolicy {
+  declared: readonly string[];
+  allowed: boolean;
+}
+
+export function renderScript(template: TemplateSource, context: Record<string, unknown>, prelude: string[] = [], secrets: SecretPolicy = { declared: [], allowed: false }): RenderedScript {
   const where = template.origin;
   let ast: AST;
   try {
@@ -65,7 +84,7 @@ export function renderScript(template: TemplateSource, context: Record<string, u
   quoteEveryExpression(ast, where);
   let body: string;
   try {
-    body = engine.compile(ast as unknown as string, { strict: true, noEscape: false })(context);
+    body = engine.compile(ast as unknown as string, { strict: true, noEscape: false })(context, { data: { kiln: secrets } });
   } catch (error) {
     if (error instanceof TemplateValueError) {
       throw new UserError(`${where}${error.line ? `:${error.line}` : ''}: ${error.message}`, error.missing ? `available: ${Object.keys(context).join(', ')}; define your own under \`vars:\` in kiln.yaml and use {{vars.NAME}}` : (error.cause as UserError | undefined)?.hint);

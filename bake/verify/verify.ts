@@ -12,6 +12,8 @@ import { renderConfigure } from '../recipe/recipe.js';
 import { writeJsonAtomic } from '../state/atomic-write.js';
 import { BOOT_DIR, TRACE_PREFIX, bootFiles } from '../boot/boot-files.js';
 import { newInstanceId } from '../boot/metadata.js';
+import { deliverSecrets, SECRETS_TMPFS } from '../boot/secrets-delivery.js';
+import { resolveSecrets } from '../secrets/resolve.js';
 import { networkUse } from '../lint/network-commands.js';
 import { bootTrace, explainBootFailure } from './boot-trace.js';
 import { waitHealthy } from './wait-healthy.js';
@@ -73,14 +75,14 @@ export async function verifyImage(project: Project, options: VerifyOptions): Pro
       User: '0',
       NetworkDisabled: true,
       Labels: { [LABEL.managed]: 'true', [LABEL.purpose]: 'verify', [LABEL.project]: project.project },
-      HostConfig: { NetworkMode: 'none', Init: true },
+      HostConfig: { NetworkMode: 'none', Init: true, ...(project.secrets.length ? { Tmpfs: SECRETS_TMPFS } : {}) },
     })
     .catch((error: unknown) => {
       throw explainDockerError(error, 'creating the verify instance');
     });
   const output: string[] = [];
   try {
-    await container.putArchive(packTar(bootFiles({ instanceId, imageId: image.Id, role: roleName, project: project.project, zone: 'local-1a' }, configure.text, role.command)), { path: '/' });
+    await container.putArchive(packTar(bootFiles({ instanceId, imageId: image.Id, role: roleName, project: project.project, zone: 'local-1a' }, configure.text, role.command, { secrets: project.secrets.length > 0 })), { path: '/' });
     const attached = await attachLines(docker, container, (line) => {
       output.push(line);
       // Trace lines are kiln's evidence, not the app's output.
@@ -88,6 +90,7 @@ export async function verifyImage(project: Project, options: VerifyOptions): Pro
     });
     const bootStart = performance.now();
     await container.start();
+    if (project.secrets.length) await deliverSecrets(docker, container, verifySecrets(project, emit));
     const health = await waitHealthy(docker, container, role, project.verify.timeout, options.signal);
     const bootSeconds = secondsSince(bootStart);
     if (health.exited !== undefined) {
@@ -111,6 +114,16 @@ export async function verifyImage(project: Project, options: VerifyOptions): Pro
   } finally {
     if (!options.keep) await removeContainer(container).catch(() => {});
   }
+}
+
+/** Real values where they are set; otherwise a placeholder, since verify proves boot, not credentials. */
+function verifySecrets(project: Project, emit: Emit): Map<string, string> {
+  const values = resolveSecrets(project, { required: false });
+  for (const name of project.secrets.filter((candidate) => !values.has(candidate))) {
+    emit({ type: 'notice', level: 'info', message: `secret ${name} has no value here; verify boots with a placeholder` });
+    values.set(name, `kiln-verify-placeholder-${name}`);
+  }
+  return values;
 }
 
 /** Where the record of a passing verification is kept (kiln push will require one). */

@@ -6,6 +6,7 @@ import { abortRelease, release, resumeRelease } from '../../simulate/release/rel
 import type { ReleaseSummary } from '../../simulate/release/summary.js';
 import type { GlobalOptions } from '../global-options.js';
 import { askOnTerminal } from '../prompt.js';
+import { printEvent, printResult } from '../output.js';
 import { plainReporter } from '../reporters/plain.js';
 import { EXIT } from '../render-error.js';
 import { interruptSignal } from '../signals.js';
@@ -28,7 +29,7 @@ export async function run(_args: string[], flags: ReleaseFlags, global: GlobalOp
     throw new UserError('kiln release asks before cutover, and cannot ask here (no terminal, CI=true or --json)', 'pass --yes to answer yes to every question');
   }
   // --json streams NDJSON events on stdout; otherwise progress goes to stderr.
-  const emit: Emit = global.json ? (event) => process.stdout.write(`${JSON.stringify(event)}\n`) : plainReporter(undefined, { logs: !global.quiet });
+  const emit: Emit = global.json ? printEvent : plainReporter(undefined, { logs: !global.quiet });
   const signal = interruptSignal(() => process.stderr.write('kiln: interrupted; cleaning up (the old stack keeps serving)…\n'));
   const options = { env: flags.env, emit, signal, decide: flags.yes ? undefined : askOnTerminal };
   const summary = flags.abort
@@ -36,7 +37,7 @@ export async function run(_args: string[], flags: ReleaseFlags, global: GlobalOp
     : flags.resume
       ? await resumeRelease(project, options)
       : await release(project, { ...options, faults, keepOld: flags.keepOld });
-  process.stdout.write(`${global.json ? JSON.stringify(summary) : text(summary)}\n`);
+  printResult(global, summary, () => text(summary));
   return summary.outcome === 'live' ? EXIT.ok : EXIT.failure;
 }
 

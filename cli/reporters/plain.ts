@@ -1,4 +1,5 @@
 import type { Emit, KilnEvent } from '../../bake/events.js';
+import { redact } from '../../bake/secrets/redact.js';
 
 const shortHex = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
@@ -7,7 +8,7 @@ export function plainReporter(write: (text: string) => void = (text) => process.
   const showLogs = options.logs ?? true;
   return (event: KilnEvent) => {
     const line = format(event, showLogs);
-    if (line !== undefined) write(`${line}\n`);
+    if (line !== undefined) write(`${redact(line)}\n`);
   };
 }
 

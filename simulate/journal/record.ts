@@ -22,6 +22,8 @@ export interface LaunchSpec {
   port?: number;
   health?: string;
   zone: string;
+  /** Names of the secrets delivered at boot (values are resolved at launch, never journaled). */
+  secrets: string[];
 }
 
 export interface InstanceRecord {

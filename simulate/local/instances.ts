@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { bootFiles, BOOT_DIR } from '../../bake/boot/boot-files.js';
+import { deliverSecrets, SECRETS_TMPFS } from '../../bake/boot/secrets-delivery.js';
 import { removeContainer } from '../../bake/docker/container-io.js';
 import { explainDockerError } from '../../bake/docker/docker-errors.js';
 import { LABEL } from '../../bake/docker/labels.js';
@@ -15,6 +16,8 @@ export interface LaunchContext {
   env: string;
   release: string;
   network: string;
+  /** Secret values, by name; the spec says which of them this instance gets. */
+  secrets?: ReadonlyMap<string, string>;
 }
 
 /** Start one instance from its spec; an instance that already runs under that name is adopted, so resume is safe. */
@@ -34,11 +37,12 @@ export async function launchInstance(docker: Docker, spec: LaunchSpec, context: 
         [LABEL.managed]: 'true', [LABEL.purpose]: 'instance', [LABEL.project]: context.project,
         [INSTANCE_LABEL.env]: context.env, [INSTANCE_LABEL.release]: context.release, [INSTANCE_LABEL.role]: spec.role, [INSTANCE_LABEL.instanceId]: spec.instanceId,
       },
-      HostConfig: { NetworkMode: context.network, Init: true },
+      HostConfig: { NetworkMode: context.network, Init: true, ...(spec.secrets.length ? { Tmpfs: SECRETS_TMPFS } : {}) },
     });
     const identity = { instanceId: spec.instanceId, imageId: spec.imageId, role: spec.role, project: context.project, zone: spec.zone, tags: { 'kiln:release': context.release, 'kiln:env': context.env } };
-    await created.putArchive(packTar(bootFiles(identity, spec.configure, spec.command)), { path: '/' });
+    await created.putArchive(packTar(bootFiles(identity, spec.configure, spec.command, { secrets: spec.secrets.length > 0 })), { path: '/' });
     await created.start();
+    if (spec.secrets.length) await deliverSecrets(docker, created, new Map(spec.secrets.map((name) => [name, context.secrets?.get(name) ?? ''])));
     return record(spec, await created.inspect(), context.network);
   } catch (error) {
     await removeContainer(container).catch(() => {});

@@ -6,6 +6,7 @@ import { connectDocker } from '../../bake/docker/connect.js';
 import { UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import { Journal } from '../journal/journal.js';
+import { resolveSecrets } from '../../bake/secrets/resolve.js';
 import type { ReleaseRecord } from '../journal/record.js';
 import { LocalLoadBalancer } from '../lb/load-balancer.js';
 import { ensureNetwork } from '../local/network.js';
@@ -40,6 +41,7 @@ export interface ContextOptions {
 /** A step context around a journal record; `save` persists the record after every change a step makes. */
 export function releaseContext(environment: Environment, record: ReleaseRecord, options: ContextOptions): ReleaseContext {
   let built: Project | undefined;
+  let secrets: ReadonlyMap<string, string> | undefined;
   return {
     ...environment,
     record,
@@ -49,6 +51,7 @@ export function releaseContext(environment: Environment, record: ReleaseRecord, 
     keepOld: record.keepOld,
     decide: options.decide ?? (async () => true),
     save: () => environment.journal.save(record),
+    secretValues: () => (secrets ??= resolveSecrets(environment.project, { required: true })),
     async built() {
       if (built) return built;
       if (!record.workdir || !existsSync(record.workdir)) throw new UserError(`the build export of ${record.id} is gone`, 'abort this release (kiln release --abort) and release again');

@@ -10,7 +10,7 @@ export async function launchAndWait(context: ReleaseContext, specs: LaunchSpec[]
   const { record } = context;
   const launched: InstanceRecord[] = [];
   for (const spec of specs) {
-    const instance = await launchInstance(context.docker, spec, { project: context.project.project, env: record.env, release: record.id, network: context.network });
+    const instance = await launchInstance(context.docker, { ...spec, secrets: spec.secrets ?? [] }, { project: context.project.project, env: record.env, release: record.id, network: context.network, secrets: spec.secrets?.length ? context.secretValues() : undefined });
     record.instances = [...record.instances.filter((known) => known.instanceId !== instance.instanceId), instance];
     await context.save();
     launched.push(instance);

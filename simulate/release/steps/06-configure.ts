@@ -13,6 +13,7 @@ export const configure: Step = {
   async run(context) {
     const { record } = context;
     const built = await context.built();
+    context.secretValues(); // a missing secret stops the release here, before anything is launched
     const specs: LaunchSpec[] = [];
     for (const [role, settings] of Object.entries(built.roles)) {
       const script = (await renderConfigure(built, role)).text;
@@ -21,6 +22,7 @@ export const configure: Step = {
         specs.push({
           instanceId, role, name: localNames.instance(built.project, record.env, role, instanceId), imageId: record.image!.id,
           configure: script, command: settings.command, port: settings.port, health: settings.health, zone: ZONES[specs.length % ZONES.length]!,
+          secrets: built.secrets,
         });
       }
     }

@@ -1,0 +1,21 @@
+import { loadProject } from '../../bake/config/load.js';
+import { UserError } from '../../bake/errors.js';
+import { parseFaults } from '../../simulate/release/faults.js';
+import type { GlobalOptions } from '../global-options.js';
+import { whyNoUi } from '../ui/can-start-ui.js';
+
+interface UiFlags {
+  env: string;
+  inject: string[];
+  yes?: boolean;
+}
+
+export async function run(_args: string[], flags: UiFlags, global: GlobalOptions): Promise<number> {
+  const why = whyNoUi(global);
+  if (why) throw new UserError(`the interactive UI does not start here: ${why}`, 'run a command instead; kiln --help lists them (kiln status, kiln release --yes, …)');
+  const faults = parseFaults(flags.inject);
+  const project = await loadProject(global.project);
+  // ink and React load here and nowhere else, so --help, --version and every other command never pay for them.
+  const { startUi } = await import('../ui/start-ui.js');
+  return startUi(project, { env: flags.env, yes: Boolean(flags.yes), faults });
+}

@@ -1,0 +1,37 @@
+import { Box } from 'ink';
+import type { Activity, LogPaneState } from '../session/session-state.js';
+import type { ViewSnapshot } from '../store/event-store.js';
+import { LayerList } from './LayerList.js';
+import { LogPane } from './LogPane.js';
+import { PhaseList } from './PhaseList.js';
+import { ResultLines, resultTexts } from './ResultLines.js';
+import { StepList } from './StepList.js';
+
+export interface ActivityViewProps {
+  activity: Activity;
+  view: ViewSnapshot;
+  logPane: LogPaneState;
+  height: number;
+  width: number;
+}
+
+/** A running or finished action: steps (or phases) beside the layers, the result, and the log pane below. */
+export function ActivityView({ activity, view, logPane, height, width }: ActivityViewProps) {
+  const release = activity.kind === 'release';
+  const leftWidth = Math.min(release ? 76 : 60, Math.max(30, Math.floor(width * 0.62)));
+  const topRows = 1 + Math.max(release ? view.steps.length : Math.max(1, view.phases.length), view.layers.length);
+  const top = Math.min(topRows, Math.max(0, height - 2));
+  const results = activity.state === 'finished' ? resultTexts(activity).length : 0;
+  const logHeight = Math.max(0, height - top - results - 1);
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Box height={top} overflow="hidden" flexShrink={0}>
+        {release ? <StepList steps={view.steps} width={leftWidth} /> : <PhaseList phases={view.phases} width={leftWidth} />}
+        <LayerList layers={view.layers} />
+      </Box>
+      {activity.state === 'finished' ? <ResultLines activity={activity} /> : null}
+      <Box height={1} flexShrink={0} />
+      <LogPane ring={view.log} end={view.logCount} height={logHeight} scroll={logPane.scroll} file={logPane.file} step={view.running} logPath={activity.logPath} />
+    </Box>
+  );
+}
