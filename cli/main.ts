@@ -79,6 +79,16 @@ Outcomes: live, rolled-back (a production test failed; the old stack serves), fa
 Exit code 0 only when the release went live.`)
   .action(load('release'));
 
+program.command('push').argument('[release|image]', 'a release id, or an image (default: the project\'s latest bake)')
+  .description('push an image that passed kiln verify to a registry, tagged with its recipe digest and release tag')
+  .option('--to <registry>', 'the registry, host[:port][/path], e.g. 127.0.0.1:5000 (required)')
+  .option('--force', 'push even without a passing verification (warned, and journaled as forced)')
+  .option('--env <name>', 'the environment whose journal holds the release', 'local')
+  .addHelpText('after', `
+The pushed repo@sha256 digest is journaled in .kiln/journal/pushes.json, and in the release's record
+when you push a release. A local registry: bash scripts/start-registry.sh (127.0.0.1:5000).`)
+  .action(load('push'));
+
 program.command('status')
   .description('what is live in an environment: release, url, load balancer and instance health')
   .option('--env <name>', 'the environment', 'local')
@@ -109,6 +119,11 @@ program.command('gc')
   .option('--dry-run', 'say what would go, remove nothing')
   .option('--env <name>', 'the environment', 'local')
   .action(load('gc'));
+
+program.command('diff').argument('<from>', 'a release, e.g. hello-r1').argument('<to>', 'a later release')
+  .description('what changed between two releases: packages added, removed or upgraded, app files, dependencies, layer digests')
+  .option('--env <name>', 'the environment', 'local')
+  .action(load('diff'));
 
 program.command('destroy')
   .description('remove an environment\'s instances, load balancer and network (the journal keeps its history)')

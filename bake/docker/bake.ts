@@ -4,7 +4,15 @@ import { phase, secondsSince, type Emit } from '../events.js';
 import { gitState, type GitState } from '../git.js';
 import { runProjectCommand } from '../project-command.js';
 import { chainRecipe, renderLayers } from '../recipe/recipe.js';
-import { resolveBase } from './base-image.js';
+import { join } from 'node:path';
+import { resolveBase, type ResolvedBase } from './base-image.js';
+import { appDependencies } from '../bom/app-dependencies.js';
+import { appFiles, bomDigest, type Bom } from '../bom/bom.js';
+import { installedPackages } from '../bom/installed-packages.js';
+import { shortDigest } from '../recipe/digest.js';
+import type { Recipe } from '../recipe/recipe.js';
+import { writeJsonAtomic } from '../state/atomic-write.js';
+import { LABEL } from './labels.js';
 import { resolveSecrets } from '../secrets/resolve.js';
 import { bakeLayer } from './bake-layer.js';
 import { connectDocker } from './connect.js';
@@ -18,6 +26,8 @@ export interface BakeOptions {
   docker?: Docker;
   /** Provenance to label the image with, when the project dir is an export rather than a checkout. */
   git?: GitState;
+  /** Where kiln keeps state such as BOMs (default: the project's .kiln/; a release bakes an export but keeps state in the real project). */
+  stateDir?: string;
 }
 
 /** What a bake produced; `--json` prints exactly this. */
@@ -28,6 +38,9 @@ export interface BakeResult {
   base: { source: 'image' | 'bootstrap'; ref: string; description: string; how: string; digest: string };
   layers: { name: string; digest: string; cached: boolean; seconds: number }[];
   labels: Record<string, string>;
+  /** What went into the image; also written to .kiln/bom/<digest>.json and labelled kiln.bom.digest. */
+  bom: Bom;
+  bomDigest: string;
   seconds: number;
 }
 
@@ -43,16 +56,26 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
   const base = await phase(emit, 'base', () => resolveBase(docker, project.os, emit), (found) => `${found.description} (${found.how})`);
   const recipe = chainRecipe(base.digest, rendered);
   const secrets = resolveSecrets(project, { required: false });
+  const bomDir = join(options.stateDir ?? join(project.dir, '.kiln'), 'bom');
   const labels = imageLabels(project.project, recipe, base, options.git ?? (await gitState(project.dir)));
   const layers: BakeResult['layers'] = [];
   let parentRef = base.ref;
+  let packages: Bom['packages'] = [];
+  let bom: Bom | undefined;
   for (const [index, layer] of recipe.layers.entries()) {
     const top = index === recipe.layers.length - 1;
+    if (top) {
+      // The bill of materials is known before the top layer is committed, so the image can carry its digest.
+      bom = billOfMaterials(project, recipe, base, packages);
+      labels[LABEL.bom] = bomDigest(bom);
+    }
     const result = await bakeLayer(docker, layer, parentRef, emit, { signal, imageLabels: top ? labels : {}, secrets });
+    if (layer.name === 'packages') packages = await installedPackages(docker, result.ref, layer.digest, bomDir);
     layers.push({ name: layer.name, digest: layer.digest, cached: result.cached, seconds: result.seconds });
     parentRef = result.ref;
   }
   const image = await phase(emit, 'label', () => tagFinalImage(docker, project.project, recipe, parentRef, labels), (made) => made.ref);
+  await writeJsonAtomic(join(bomDir, `${shortDigest(labels[LABEL.bom]!, 64)}.json`), bom);
   return {
     image: image.ref,
     imageId: image.id,
@@ -60,6 +83,20 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
     base: { source: base.source, ref: base.ref, description: base.description, how: base.how, digest: base.digest },
     layers,
     labels,
+    bom: bom!,
+    bomDigest: labels[LABEL.bom]!,
     seconds: secondsSince(started),
+  };
+}
+
+function billOfMaterials(project: Project, recipe: Recipe, base: ResolvedBase, packages: Bom['packages']): Bom {
+  const app = recipe.layers.find((layer) => layer.name === 'app')!;
+  return {
+    schema: 1,
+    recipeDigest: recipe.digest,
+    base: { description: base.description, digest: base.digest },
+    layers: recipe.layers.map((layer) => ({ name: layer.name, digest: layer.digest })),
+    packages,
+    app: { files: appFiles(app.inputs), dependencies: appDependencies([join(project.dir, project.app.artifact), project.dir]) },
   };
 }

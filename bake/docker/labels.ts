@@ -12,6 +12,7 @@ export const LABEL = {
   osSource: 'kiln.os.source',
   baseDigest: 'kiln.base.digest',
   releaseTag: 'kiln.release.tag',
+  bom: 'kiln.bom.digest',
 } as const;
 
 /** Repositories kiln tags into. Layer images are shared between projects: their digests say what they hold. */

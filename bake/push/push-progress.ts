@@ -57,7 +57,8 @@ export function progressLine(message: PushMessage, shown: Map<string, string>): 
   if (!message.id) return message.aux ? undefined : message.status;
   let key = message.status;
   const { current, total } = message.progressDetail ?? {};
-  if (message.status === 'Pushing' && current !== undefined && total) key = `Pushing ${Math.floor((10 * current) / total) * 10}%`;
+  // current counts compressed bytes sent against an uncompressed total, so small layers overshoot 100%.
+  if (message.status === 'Pushing' && current !== undefined && total) key = `Pushing ${Math.min(100, Math.floor((10 * current) / total) * 10)}%`;
   if (shown.get(message.id) === key) return undefined;
   shown.set(message.id, key);
   return `${message.id} ${key}`;

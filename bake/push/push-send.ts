@@ -54,7 +54,10 @@ export async function sendPush(docker: Docker, plan: PushPlan, diffIds: readonly
     if (digests.size !== 1) throw new BugError(`the tags of one image were stored under different digests: ${[...digests].join(', ')}`);
     const names = layerNames(diffIds);
     // The first tag's push is the one that uploads; later tags only find the layers present.
-    const layers = outcomes[0]!.layers.map((layer) => ({ ...layer, layer: names.get(layer.id) ?? 'unknown' }));
+    const order = [...names.keys()];
+    const layers = outcomes[0]!.layers
+      .map((layer) => ({ ...layer, layer: names.get(layer.id) ?? 'unknown' }))
+      .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { digest: outcomes[0]!.digest!, layers };
   } finally {
     await untag(docker, plan.imageId, added);

@@ -12,7 +12,10 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 const PATH_PART = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /** Parse `--to REGISTRY` without touching the network: host[:port][/path], no scheme, tag or digest. */
-export function parseRegistry(to: string): RegistryRef {
+export function parseRegistry(to: string | undefined): RegistryRef {
+  if (to === undefined || to.trim() === '') {
+    throw new UserError('kiln push needs a registry: --to REGISTRY', 'e.g. kiln push --to 127.0.0.1:5000 (start a local one with `bash scripts/start-registry.sh`)');
+  }
   const value = to.trim().replace(/\/+$/, '');
   if (/^[a-z]+:\/\//i.test(value)) {
     throw new UserError(`--to ${JSON.stringify(to)}: give the registry as host[:port], without a scheme`, `kiln push --to ${value.replace(/^[a-z]+:\/\//i, '')}`);
@@ -38,4 +41,11 @@ export function pushRepository(registry: RegistryRef, localRepository: string): 
 /** Whether the registry is one `scripts/start-registry.sh` can start (a loopback address). */
 export function isLoopback(registry: RegistryRef): boolean {
   return /^(?:127\.[0-9.]+|localhost|\[::1\])(?::|$)/.test(registry.host);
+}
+
+/** The registry an image reference names, when it names one (docker's rule: a first part with a dot, a colon or "localhost"). */
+export function registryOfImage(ref: string): RegistryRef | undefined {
+  const first = ref.split('/')[0] ?? '';
+  if (!ref.includes('/') || !(first.includes('.') || first.includes(':') || first === 'localhost')) return undefined;
+  return { host: first, path: '' };
 }

@@ -35,11 +35,11 @@ export class Journal {
   }
 
   async saveState(state: EnvState): Promise<void> {
-    await writeJsonAtomic(join(this.root, 'env.json'), state);
+    await writeKeepingLastGood(join(this.root, 'env.json'), state);
   }
 
   async save(record: ReleaseRecord): Promise<void> {
-    await writeJsonAtomic(this.releaseFile(record.id), record);
+    await writeKeepingLastGood(this.releaseFile(record.id), record);
   }
 
   async load(id: string): Promise<ReleaseRecord> {
@@ -52,9 +52,33 @@ export class Journal {
   async list(): Promise<ReleaseRecord[]> {
     const dir = join(this.root, 'releases');
     if (!existsSync(dir)) return [];
-    const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+    const names = (await readdir(dir)).filter((name) => name.endsWith('.json'));  // .last-good copies end otherwise
     const records = await Promise.all(names.map((name) => readJson<ReleaseRecord>(join(dir, name))));
     return records.sort((a, b) => a.n - b.n);
+  }
+}
+
+/** The copy of a journal file as it was before its latest write. */
+export const lastGood = (file: string) => `${file}.last-good`;
+
+/**
+ * Write atomically, first keeping the current content (if it parses) as the last good copy, so even a
+ * file damaged outside kiln loses at most one write. Readers never fall back silently: they say so.
+ */
+async function writeKeepingLastGood(file: string, value: unknown): Promise<void> {
+  if (existsSync(file)) {
+    const current = await readFile(file, 'utf8');
+    if (parses(current)) await writeFile(lastGood(file), current);
+  }
+  await writeJsonAtomic(file, value);
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -63,6 +87,10 @@ async function readJson<T>(file: string): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new UserError(`the journal file ${file} is not valid JSON: ${(error as Error).message}`, 'restore it from a backup, or move it aside to start that history afresh', { cause: error });
+    const backup = lastGood(file);
+    const recovery = existsSync(backup)
+      ? `the last good copy is kept: restore it with \`mv ${backup} ${file}\` (it lacks only the latest write), or inspect both first`
+      : 'no earlier copy exists; move the file aside to let kiln continue without that entry';
+    throw new UserError(`the journal file ${file} is damaged (${(error as Error).message}); kiln will not guess at its history`, recovery, { cause: error });
   }
 }

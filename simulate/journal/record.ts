@@ -1,3 +1,5 @@
+import type { Bom } from '../../bake/bom/bom.js';
+
 /** What the journal keeps for one release: enough to resume it, undo it, or reproduce it. */
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'rolled-back';
 export type Outcome = 'running' | 'live' | 'rolled-back' | 'failed' | 'aborted';
@@ -50,6 +52,8 @@ export interface ReleaseRecord {
   recipeDigest?: string;
   layers?: { name: string; digest: string; cached: boolean }[];
   image?: { ref: string; id: string };
+  /** The image's bill of materials (bake/bom/bom.ts), for kiln diff. */
+  bom?: Bom;
   specs: LaunchSpec[];
   instances: InstanceRecord[];
   lb?: { url: string; live: string[] };

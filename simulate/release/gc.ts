@@ -1,5 +1,8 @@
 import type { Project } from '../../bake/config/project.js';
 import { REPO } from '../../bake/docker/labels.js';
+import type Docker from 'dockerode';
+import type { Journal } from '../journal/journal.js';
+import { takeLock } from '../journal/lock.js';
 import { openEnvironment } from './environment.js';
 
 export interface GcResult {
@@ -11,6 +14,15 @@ export interface GcResult {
 /** Remove the images of releases older than the newest `keep`; the live and standby ones always stay. */
 export async function gc(project: Project, options: { env: string; keep?: number; dryRun?: boolean }): Promise<GcResult> {
   const { journal, docker } = await openEnvironment(project, options.env);
+  const unlock = await takeLock(journal.lockFile, 'gc');
+  try {
+    return await collect(project, journal, docker, options);
+  } finally {
+    await unlock();
+  }
+}
+
+async function collect(project: Project, journal: Journal, docker: Docker, options: { keep?: number; dryRun?: boolean }): Promise<GcResult> {
   const keep = options.keep ?? project.release.keep;
   const state = await journal.state();
   const releases = (await journal.list()).filter((record) => record.image);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { bakeDocker } from '../../../bake/docker/bake.js';
 import type { Step } from '../context.js';
 
@@ -10,9 +11,11 @@ export const image: Step = {
     const result = await bakeDocker(await context.built(), {
       emit: context.emit, docker: context.docker, build: false, signal: context.signal,
       git: { commit: record.commit, dirty: false, tag: record.tag },
+      stateDir: join(context.project.dir, '.kiln'),
     });
     record.image = { ref: result.image, id: result.imageId };
     record.recipeDigest = result.recipeDigest;
+    record.bom = result.bom;
     record.layers = result.layers.map(({ name, digest, cached }) => ({ name, digest, cached }));
     const cached = result.layers.filter((layer) => layer.cached).length;
     return `${result.image} (${cached}/${result.layers.length} layers cached)`;
