@@ -40,6 +40,7 @@ export interface AppLayer {
   artifact: string;
   install_dir: string;
   template: string;
+  network: boolean;
 }
 
 export interface ReleaseSettings {

@@ -112,6 +112,7 @@ export const kilnSchema: ObjectSchema = {
         artifact: { type: 'string', doc: 'the built file or directory, relative to the project', required: true },
         install_dir: { type: 'string', doc: 'where the artifact is installed in the image', default: '/opt/app', pattern: /^\/[A-Za-z0-9._\/-]*$/, patternHint: 'an absolute path' },
         template: template('the app layer script', 'app/install'),
+        network: { type: 'boolean', doc: 'let the app layer script reach the network (default false: build on the host, copy the artifact)', default: false },
       },
     },
     roles: {

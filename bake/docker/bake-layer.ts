@@ -42,6 +42,8 @@ export interface BakeLayerOptions {
   imageLabels?: Record<string, string>;
   /** Declared secret values to look for in the layer before it is committed. */
   secrets?: ReadonlyMap<string, string>;
+  /** Whether the layer's scripts may reach the network (default true). */
+  network?: boolean;
 }
 
 export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: string, emit: Emit, options: BakeLayerOptions = {}): Promise<LayerResult> {
@@ -66,6 +68,8 @@ export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: s
       Cmd: ['/bin/sh', '-c', RUNNER],
       User: '0',
       Labels: { [LABEL.managed]: 'true', [LABEL.purpose]: 'bake' },
+      // The app layer only copies what the host built: it gets no network unless asked (app.network).
+      HostConfig: { NetworkMode: options.network === false ? 'none' : 'bridge' },
     })
     .catch((error: unknown) => {
       throw explainDockerError(error, `creating the ${layer.name} builder`);
@@ -89,16 +93,6 @@ export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: s
         hint: `run \`kiln render\` and read .kiln/render/${layer.name}/ to see the script as it ran`,
       });
     }
-    // Refuse to commit a layer that would carry a secret: the container goes, no image is made.
-    const scan = await scanLayerChanges(container, secrets);
-    if (scan.findings.length > 0) {
-      const first = scan.findings[0]!;
-      throw new UserError(
-        `the ${layer.name} layer would contain ${first.what} in ${first.path}${scan.findings.length > 1 ? ` (and ${scan.findings.length - 1} more finding(s))` : ''}; nothing was committed`,
-        `remove it from ${layer.scripts.map((script) => script.template.origin).join(', ')} or its inputs; secrets belong in configure templates, read at boot`,
-      );
-    }
-    emit({ type: 'log', source: layer.name, line: `kiln: scanned ${scan.files} changed files for secrets: clean` });
     const labels = {
       ...(parent.Config.Labels ?? {}),
       [LABEL.managed]: 'true',
@@ -109,11 +103,24 @@ export async function bakeLayer(docker: Docker, layer: RecipeLayer, parentRef: s
       ...imageLabels,
     };
     const [repo, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
-    // Commit merges unset fields from the builder's config, so restore the parent's command explicitly.
-    await container.commit({
-      _query: { container: container.id, repo, tag, comment: `kiln ${layer.name} layer ${layer.digest}` },
-      _body: { Cmd: parent.Config.Cmd ?? ['/bin/sh'], Entrypoint: parent.Config.Entrypoint ?? null, Labels: labels },
-    } as object);
+    // Scan and commit at once (the scan is the slow part); a layer that would carry a secret is removed again at once.
+    const [scan, committed] = await Promise.all([
+      scanLayerChanges(container, secrets),
+      // Commit merges unset fields from the builder's config, so restore the parent's command explicitly.
+      container.commit({
+        _query: { container: container.id, repo, tag, comment: `kiln ${layer.name} layer ${layer.digest}` },
+        _body: { Cmd: parent.Config.Cmd ?? ['/bin/sh'], Entrypoint: parent.Config.Entrypoint ?? null, Labels: labels },
+      } as object) as Promise<{ Id: string }>,
+    ]);
+    if (scan.findings.length > 0) {
+      await docker.getImage(committed.Id).remove({ force: true }).catch(() => {});
+      const first = scan.findings[0]!;
+      throw new UserError(
+        `the ${layer.name} layer would contain ${first.what} in ${first.path}${scan.findings.length > 1 ? ` (and ${scan.findings.length - 1} more finding(s))` : ''}; nothing was committed`,
+        `remove it from ${layer.scripts.map((script) => script.template.origin).join(', ')} or its inputs; secrets belong in configure templates, read at boot`,
+      );
+    }
+    emit({ type: 'log', source: layer.name, line: `kiln: scanned ${scan.files} changed files for secrets: clean` });
     const seconds = secondsSince(started);
     emit({ type: 'layer', layer: layer.name, digest: layer.digest, status: 'built', seconds });
     return { ref, cached: false, seconds };

@@ -69,7 +69,7 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
       bom = billOfMaterials(project, recipe, base, packages);
       labels[LABEL.bom] = bomDigest(bom);
     }
-    const result = await bakeLayer(docker, layer, parentRef, emit, { signal, imageLabels: top ? labels : {}, secrets });
+    const result = await bakeLayer(docker, layer, parentRef, emit, { signal, imageLabels: top ? labels : {}, secrets, network: layer.name !== 'app' || project.app.network });
     if (layer.name === 'packages') packages = await installedPackages(docker, result.ref, layer.digest, bomDir);
     layers.push({ name: layer.name, digest: layer.digest, cached: result.cached, seconds: result.seconds });
     parentRef = result.ref;

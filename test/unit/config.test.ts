@@ -52,7 +52,7 @@ describe('parseProject', () => {
     const project = parseProject(MINIMAL, FILE);
     expect(project.os).toEqual({ source: 'auto', image: 'debian:bookworm-slim', template: 'os/debian', files: [] });
     expect(project.packages).toEqual({ apt: [], template: 'packages/apt', scripts: [], files: [] });
-    expect(project.app).toEqual({ artifact: 'dist', install_dir: '/opt/app', template: 'app/install' });
+    expect(project.app).toEqual({ artifact: 'dist', install_dir: '/opt/app', template: 'app/install', network: false });
     expect(project.roles).toEqual({ web: { command: 'node server.mjs', port: 8080, count: 1, configure: 'configure/service' } });
     expect(project.tests).toEqual({ image: [], production: [] });
     expect(project.vars).toEqual({});
