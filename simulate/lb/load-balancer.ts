@@ -11,25 +11,19 @@ import type { LoadBalancerRecord } from '../journal/record.js';
 import { INSTANCE_LABEL, localNames } from '../local/names.js';
 import { BACKEND, haproxyConfig, LB_API_PORT, LB_HTTP_PORT, SLOT_COUNT } from './haproxy-config.js';
 import { bakeLoadBalancerImage } from './lb-image.js';
+import type { LoadBalancer, Member } from '../targets/target.js';
 import { haproxyApi, parseServersState } from './runtime-api.js';
 
 // Longer than fall × inter (2 × 250 ms) plus a check timeout, so a failing server cannot pass unnoticed.
 const CHECK_SETTLE_MS = 700;
 const CHECK_FAIL_FAST_MS = 3000;
 
-/** A backend member: an instance and where the load balancer reaches it. */
-export interface Member {
-  release: string;
-  instanceId: string;
-  address: string;
-  port: number;
-}
 
 /**
  * The environment's HAProxy, in a container on the environment network, published on 127.0.0.1.
  * Its slot table lives in the journal, so any kiln process (or a resumed one) can drive it.
  */
-export class LocalLoadBalancer {
+export class LocalLoadBalancer implements LoadBalancer {
   constructor(private readonly docker: Docker, private readonly journal: Journal, private readonly project: Project, private readonly network: string) {}
 
   private get healthPath(): string {

@@ -1,9 +1,8 @@
-import type Docker from 'dockerode';
 import type { Project } from '../../bake/config/project.js';
 import type { Emit } from '../../bake/events.js';
 import type { Journal } from '../journal/journal.js';
 import type { ReleaseRecord } from '../journal/record.js';
-import type { LocalLoadBalancer } from '../lb/load-balancer.js';
+import type { Target } from '../targets/target.js';
 import type { Fault } from './faults.js';
 
 /** A question the engine asks a human; `--yes` (or a non-interactive run) answers yes. */
@@ -17,11 +16,9 @@ export interface Decision {
 /** Everything a step may use. Steps keep their results in `record`, so a resumed release can continue. */
 export interface ReleaseContext {
   project: Project;
-  docker: Docker;
   journal: Journal;
   record: ReleaseRecord;
-  lb: LocalLoadBalancer;
-  network: string;
+  target: Target;
   emit: Emit;
   signal: AbortSignal;
   faults: readonly Fault[];

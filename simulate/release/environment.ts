@@ -1,15 +1,13 @@
-import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import { loadProject } from '../../bake/config/load.js';
 import type { Project } from '../../bake/config/project.js';
-import { connectDocker } from '../../bake/docker/connect.js';
 import { UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import { Journal } from '../journal/journal.js';
 import { resolveSecrets } from '../../bake/secrets/resolve.js';
 import type { ReleaseRecord } from '../journal/record.js';
-import { LocalLoadBalancer } from '../lb/load-balancer.js';
-import { ensureNetwork } from '../local/network.js';
+import { selectTarget } from '../targets/select-target.js';
+import type { Target } from '../targets/target.js';
 import type { Decision, ReleaseContext } from './context.js';
 import type { Fault } from './faults.js';
 
@@ -17,19 +15,15 @@ import type { Fault } from './faults.js';
 export interface Environment {
   project: Project;
   env: string;
-  docker: Docker;
   journal: Journal;
-  network: string;
-  lb: LocalLoadBalancer;
+  target: Target;
 }
 
 export async function openEnvironment(project: Project, env: string): Promise<Environment> {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new UserError(`environment name ${JSON.stringify(env)} is not valid`, 'use lowercase letters, digits and dashes, e.g. local or staging');
   const journal = new Journal(project.dir, env, project.project);
   await journal.prepare();
-  const docker = await connectDocker();
-  const network = await ensureNetwork(docker, project.project, env);
-  return { project, env, docker, journal, network, lb: new LocalLoadBalancer(docker, journal, project, network) };
+  return { project, env, journal, target: await selectTarget(project, journal) };
 }
 
 export interface ContextOptions {

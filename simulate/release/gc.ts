@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import type { Journal } from '../journal/journal.js';
 import { takeLock } from '../journal/lock.js';
 import { openEnvironment } from './environment.js';
+import { connectDocker } from '../../bake/docker/connect.js';
 
 export interface GcResult {
   kept: string[];
@@ -13,7 +14,8 @@ export interface GcResult {
 
 /** Remove the images of releases older than the newest `keep`; the live and standby ones always stay. */
 export async function gc(project: Project, options: { env: string; keep?: number; dryRun?: boolean }): Promise<GcResult> {
-  const { journal, docker } = await openEnvironment(project, options.env);
+  const { journal } = await openEnvironment(project, options.env);
+  const docker = await connectDocker(); // release images live in the local engine's image store
   const unlock = await takeLock(journal.lockFile, 'gc');
   try {
     return await collect(project, journal, docker, options);

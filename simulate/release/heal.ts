@@ -3,8 +3,6 @@ import { UserError } from '../../bake/errors.js';
 import { newInstanceId } from '../../bake/boot/metadata.js';
 import { takeLock } from '../journal/lock.js';
 import { lbRole } from '../lb/load-balancer.js';
-import { instanceRunning, terminateInstance } from '../local/instances.js';
-import { localNames } from '../local/names.js';
 import { openEnvironment, releaseContext, type ContextOptions } from './environment.js';
 import { launchAndWait } from './stack.js';
 
@@ -19,7 +17,8 @@ export interface HealResult {
  */
 export async function heal(project: Project, options: ContextOptions & { env: string }): Promise<HealResult> {
   const environment = await openEnvironment(project, options.env);
-  const { journal, lb, docker } = environment;
+  const { journal, target } = environment;
+  const { lb } = target;
   const state = await journal.state();
   if (!state.live) throw new UserError(`nothing is live in ${options.env}`, 'kiln release first');
   const unlock = await takeLock(journal.lockFile, `heal ${state.live}`);
@@ -30,12 +29,12 @@ export async function heal(project: Project, options: ContextOptions & { env: st
     const health = state.lb ? await lb.health() : new Map<string, boolean>();
     const replaced: HealResult['replaced'] = [];
     for (const instance of record.instances.filter((candidate) => candidate.state === 'running')) {
-      const running = await instanceRunning(docker, instance.container);
+      const running = await target.running(instance.container);
       const why = !running ? 'not running' : instance.role === role && health.get(instance.instanceId) === false ? 'failing the load balancer health check' : undefined;
       if (!why) continue;
       const old = record.specs.find((spec) => spec.instanceId === instance.instanceId)!;
       const instanceId = newInstanceId();
-      const spec = { ...old, instanceId, name: localNames.instance(project.project, options.env, old.role, instanceId) };
+      const spec = { ...old, instanceId, name: target.instanceName(old.role, instanceId) };
       options.emit({ type: 'notice', level: 'warn', message: `${instance.role} ${instance.instanceId} is ${why}: replacing it with ${instanceId}` });
       record.specs.push(spec);
       const [fresh] = await launchAndWait(context, [spec], project.release.timeout);
@@ -45,7 +44,7 @@ export async function heal(project: Project, options: ContextOptions & { env: st
         await lb.switchTo(record.id);
       }
       await lb.detach([instance.instanceId]);
-      await terminateInstance(docker, instance.container, 0);
+      await target.terminate(instance.container, 0);
       instance.state = 'terminated';
       record.specs = record.specs.filter((candidate) => candidate.instanceId !== instance.instanceId);
       await journal.save(record);

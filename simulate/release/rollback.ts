@@ -5,7 +5,6 @@ import { newInstanceId } from '../../bake/boot/metadata.js';
 import { takeLock } from '../journal/lock.js';
 import type { ReleaseRecord } from '../journal/record.js';
 import { lbRole } from '../lb/load-balancer.js';
-import { localNames } from '../local/names.js';
 import { openEnvironment, releaseContext, type ContextOptions } from './environment.js';
 import { launchAndWait, shutDownStack, stackRunning } from './stack.js';
 
@@ -32,14 +31,15 @@ export interface RollbackResult {
 export async function rollback(project: Project, options: RollbackOptions): Promise<RollbackResult> {
   const started = performance.now();
   const environment = await openEnvironment(project, options.env);
-  const { journal, lb, docker } = environment;
+  const { journal, target: platform } = environment;
+  const { lb } = platform;
   const state = await journal.state();
   if (!state.live) throw new UserError(`nothing is live in ${options.env}, so there is nothing to roll back`, 'kiln history lists releases');
   const records = await journal.list();
   const target = options.to ? await journal.load(options.to) : pickTarget(records, state.live);
   if (target.id === state.live) throw new UserError(`${target.id} is already live`);
   if (target.outcome !== 'live') throw new UserError(`${target.id} never went live (${target.outcome}), so kiln will not serve it`, 'pick a release that worked: kiln history marks them live');
-  if (!target.image || !(await docker.getImage(target.image.id).inspect().catch(() => undefined))) {
+  if (!target.image || !(await platform.imageExists(target.image.id))) {
     throw new UserError(`the image of ${target.id} is gone (kiln gc removed it?)`, `release its tag again: git checkout ${target.tag} && kiln release`);
   }
   const unlock = await takeLock(journal.lockFile, `rollback to ${target.id}`);
@@ -47,13 +47,13 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
     const context = releaseContext(environment, target, options);
     const lbUrl = (await lb.ensure(options.emit)).url;
     const role = lbRole(project);
-    const relaunched = !(await stackRunning(docker, target));
+    const relaunched = !(await stackRunning(platform, target));
     if (relaunched) {
       options.emit({ type: 'notice', level: 'info', message: `${target.id}'s stack is gone; relaunching it from image ${target.image.ref}` });
       for (const instance of target.instances) instance.state = 'terminated';
       target.specs = target.specs.map((spec) => {
         const instanceId = newInstanceId();
-        return { ...spec, instanceId, name: localNames.instance(project.project, options.env, spec.role, instanceId) };
+        return { ...spec, instanceId, name: platform.instanceName(spec.role, instanceId) };
       });
       await launchAndWait(context, target.specs, project.release.timeout);
     }

@@ -2,7 +2,6 @@ import type { Project } from '../../bake/config/project.js';
 import { Journal } from '../journal/journal.js';
 import { readLock, processAlive } from '../journal/lock.js';
 import type { Outcome } from '../journal/record.js';
-import { instanceRunning } from '../local/instances.js';
 import { openEnvironment } from './environment.js';
 
 export interface EnvironmentStatus {
@@ -19,7 +18,8 @@ export interface EnvironmentStatus {
 /** Ask the journal and the engine what an environment looks like right now. */
 export async function environmentStatus(project: Project, env: string): Promise<EnvironmentStatus> {
   const environment = await openEnvironment(project, env);
-  const { journal, lb, docker } = environment;
+  const { journal, target } = environment;
+  const { lb } = target;
   const state = await journal.state();
   const health = state.lb ? await lb.health().catch(() => new Map<string, boolean>()) : new Map<string, boolean>();
   const serving = state.lb ? await lb.serving().catch(() => undefined) : undefined;
@@ -28,7 +28,7 @@ export async function environmentStatus(project: Project, env: string): Promise<
   for (const id of releases) {
     const record = await journal.load(id);
     for (const instance of record.instances.filter((candidate) => candidate.state === 'running')) {
-      instances.push({ instanceId: instance.instanceId, role: instance.role, release: id, running: await instanceRunning(docker, instance.container), healthy: health.get(instance.instanceId) ?? null });
+      instances.push({ instanceId: instance.instanceId, role: instance.role, release: id, running: await target.running(instance.container), healthy: health.get(instance.instanceId) ?? null });
     }
   }
   const lock = await readLock(journal.lockFile);

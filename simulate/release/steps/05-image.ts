@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { bakeDocker } from '../../../bake/docker/bake.js';
 import type { Step } from '../context.js';
 
 /** 5. Image: bake the layered image from the export, labelled with the tag and commit. */
@@ -8,16 +7,16 @@ export const image: Step = {
   name: 'image',
   async run(context) {
     const { record } = context;
-    const result = await bakeDocker(await context.built(), {
-      emit: context.emit, docker: context.docker, build: false, signal: context.signal,
+    const result = await context.target.bake(await context.built(), {
+      emit: context.emit, signal: context.signal,
       git: { commit: record.commit, dirty: false, tag: record.tag },
       stateDir: join(context.project.dir, '.kiln'),
     });
-    record.image = { ref: result.image, id: result.imageId };
+    record.image = { ref: result.ref, id: result.id };
     record.recipeDigest = result.recipeDigest;
     record.bom = result.bom;
-    record.layers = result.layers.map(({ name, digest, cached }) => ({ name, digest, cached }));
+    record.layers = result.layers;
     const cached = result.layers.filter((layer) => layer.cached).length;
-    return `${result.image} (${cached}/${result.layers.length} layers cached)`;
+    return `${result.ref} (${cached}/${result.layers.length} layers cached)`;
   },
 };

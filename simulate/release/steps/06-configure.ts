@@ -1,7 +1,6 @@
 import { newInstanceId } from '../../../bake/boot/metadata.js';
 import { renderConfigure } from '../../../bake/recipe/recipe.js';
 import type { LaunchSpec } from '../../journal/record.js';
-import { localNames } from '../../local/names.js';
 import type { Step } from '../context.js';
 
 const ZONES = ['local-1a', 'local-1b', 'local-1c'];
@@ -20,7 +19,7 @@ export const configure: Step = {
       for (let index = 0; index < settings.count; index++) {
         const instanceId = newInstanceId();
         specs.push({
-          instanceId, role, name: localNames.instance(built.project, record.env, role, instanceId), imageId: record.image!.id,
+          instanceId, role, name: context.target.instanceName(role, instanceId), imageId: record.image!.id,
           configure: script, command: settings.command, port: settings.port, health: settings.health, zone: ZONES[specs.length % ZONES.length]!,
           secrets: built.secrets,
         });

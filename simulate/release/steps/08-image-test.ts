@@ -1,5 +1,4 @@
 import { ExternalError } from '../../../bake/errors.js';
-import { runImageTests } from '../../../bake/verify/image-tests.js';
 import { defaultRole } from '../../../bake/verify/verify.js';
 import type { Step } from '../context.js';
 import { firstOfEachRole } from './07-launch.js';
@@ -19,7 +18,7 @@ export const imageTest: Step = {
     for (const role of roles) {
       const spec = firstOfEachRole(context.record.specs).find((candidate) => candidate.role === role);
       if (!spec) throw new ExternalError(`no launched instance of role ${role} to test`);
-      passed += (await runImageTests(context.docker, context.docker.getContainer(spec.name), built, role, context.emit)).length;
+      passed += (await context.target.imageTests(spec, built, role, context.emit)).length;
     }
     return `${passed} image tests passed`;
   },

@@ -12,7 +12,7 @@ export const startServices: Step = {
     const rest = record.specs.filter((spec) => !first.has(spec.instanceId));
     await launchAndWait(context, rest, context.project.release.timeout, async (launched) => {
       // Rehearse an instance dying before it is ever healthy.
-      if (context.faults.includes('start:die') && launched.length > 0) await context.docker.getContainer(launched[launched.length - 1]!.container).kill();
+      if (context.faults.includes('start:die') && launched.length > 0) await context.target.fault('kill', launched[launched.length - 1]!.container);
     });
     if (context.faults.includes('start:die') && rest.length === 0) throw new Error('injected fault start:die: roles have count 1, so step 9 starts nothing to kill');
     return `${record.specs.length} instances running (${rest.length} started now)`;

@@ -7,12 +7,13 @@ export const cutover: Step = {
   n: 10,
   name: 'cutover',
   async run(context) {
-    const { record, lb } = context;
+    const { record } = context;
+    const { lb } = context.target;
     const lbRecord = await lb.ensure(context.emit);
     const role = lbRole(context.project);
     const members = record.instances.filter((instance) => instance.role === role && instance.state === 'running');
     await lb.stage(members.map((instance) => ({ release: record.id, instanceId: instance.instanceId, address: instance.ip!, port: context.project.roles[role]!.port! })));
-    if (context.faults.includes('cutover:unhealthy')) await context.docker.getContainer(members[0]!.container).pause();
+    if (context.faults.includes('cutover:unhealthy')) await context.target.fault('hang', members[0]!.container);
     await lb.waitUp(members.map((instance) => instance.instanceId), Math.min(context.project.release.timeout, 15), context.signal);
     const health = await lb.health();
     const facts = members.map((instance) => `${instance.instanceId} (${instance.ip}) ${health.get(instance.instanceId) ? 'healthy' : 'unhealthy'}`);
@@ -25,7 +26,8 @@ export const cutover: Step = {
   },
   // Roll back: the old stack serves again (its slots only drained), and the new one leaves the backend.
   async cleanup(context) {
-    const { record, lb } = context;
+    const { record } = context;
+    const { lb } = context.target;
     const previous = record.previous ? await context.journal.load(record.previous) : undefined;
     if (previous) await lb.switchTo(previous.id);
     await lb.detach(record.instances.map((instance) => instance.instanceId));
