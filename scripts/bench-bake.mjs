@@ -104,6 +104,30 @@ async function kilnFigures(dir, created) {
   return { prime, baseBuilt, cold, noop, app, boots, base: await baseOf(cold.json.image) };
 }
 
+/**
+ * Push an app-only change: push once (a warm registry), then RUNS times change the app, rebake, verify and
+ * time the push. Only the app layer should travel; the push stream says which layers were already there.
+ */
+async function pushFigures(dir, created) {
+  const to = process.env.KILN_BENCH_REGISTRY ?? '127.0.0.1:5000';
+  await run('bash', [join(ROOT, 'scripts', 'start-registry.sh')], { env: { ...process.env, KILN_REGISTRY_ADDR: to } });
+  log(`push to ${to} (warms the registry with every layer)`);
+  await kiln(dir, 'verify');
+  const first = await kiln(dir, 'push', '--to', to);
+  const pushes = [];
+  for (let i = 0; i < RUNS; i++) {
+    log(`app-only change, rebake, verify, then the timed push ${i + 1}/${RUNS}`);
+    editApp(dir);
+    const bake = await kiln(dir, 'bake');
+    bake.json.layers.filter((layer) => !layer.cached).map(layerRef).forEach((ref) => created.add(ref));
+    await kiln(dir, 'verify');
+    pushes.push(await kiln(dir, 'push', '--to', to));
+  }
+  const push = [...pushes].sort((a, b) => a.wall - b.wall)[Math.floor(pushes.length / 2)];
+  const named = (uploaded) => push.json.layers.filter((layer) => uploaded === (layer.outcome === 'uploaded')).map((layer) => `${layer.layer} ${layer.id}`);
+  return { to, first, pushes, push, uploaded: named(true), present: named(false) };
+}
+
 async function ensurePacker() {
   const version = () => run('packer', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).then((r) => r.stdout.trim().split('\n')[0]);
   try { return await version(); } catch (error) { if (error.code !== 'ENOENT') throw error; }
@@ -173,7 +197,7 @@ async function machineInfo() {
   ];
 }
 
-function report(info, k, p) {
+function report(info, k, p, push) {
   const both = (bakes) => `${fmt(median(bakes.map((b) => b.json.seconds)))} / ${fmt(median(bakes.map((b) => b.wall)))}`;
   const appWall = median(k.app.map((b) => b.wall));
   const noopWall = median(k.noop.map((b) => b.wall));
@@ -185,6 +209,7 @@ function report(info, k, p) {
     [`no-op rebake (median of ${k.noop.length})`, both(k.noop), 'n/a (no cache)', '≤ 1 s', verdict(noopWall <= 1)],
     [`app-only rebake (median of ${k.app.length})`, both(k.app), fmt(p.app.wall), `≤ 3 s and ≤ 0.2 × packer (${fmt(0.2 * p.app.wall)})`, verdict(appWall <= 3 && appWall <= 0.2 * p.app.wall)],
     [`boot to healthy (median of ${k.boots.length})`, fmt(boot), 'n/a', '≤ 1 s', verdict(boot <= 1)],
+    [`push after an app-only change${push.pushes ? ` (median of ${push.pushes.length})` : ''}`, push.push ? `${fmt(push.push.json.seconds)} / ${fmt(push.push.wall)}` : '—', 'n/a', '≤ 2 s', push.push ? verdict(push.push.wall <= 2) : 'not run'],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
@@ -196,9 +221,14 @@ function report(info, k, p) {
     `cold kiln layers: ${k.cold.json.layers.map((l) => `${l.name} ${fmt(l.seconds)}`).join(', ')}`,
     `app-only kiln runs (internal / wall): ${k.app.map((b) => `${fmt(b.json.seconds)} / ${fmt(b.wall)}`).join(', ')}`,
     `packer runs (app.build + packer build): cold ${fmt(p.cold.wall)}, app-only ${fmt(p.app.wall)}`,
+    ...(push.push
+      ? [`push to ${push.to}: first push ${fmt(push.first.wall)} (wall); after an app-only change (internal / wall): ${push.pushes.map((run) => `${fmt(run.json.seconds)} / ${fmt(run.wall)}`).join(', ')}`,
+        `  the median push uploaded ${push.uploaded.join(', ') || 'nothing'}; already in the registry: ${push.present.join(', ') || 'nothing'}`]
+      : [`push: not measured (${push.why})`]),
     '', line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line), '',
     `ratio kiln app-only / packer app-only (wall): ${(appWall / p.app.wall).toFixed(3)}`,
     'kiln wall = `node bin/kiln.js … --json` from spawn to exit; internal = the bake\'s own `seconds`. Both include app.build.',
+    'push: internal = the push\'s own `seconds` (resolve, check the verification, tag, push, journal); wall adds node startup.',
   ].join('\n'));
 }
 
@@ -209,8 +239,10 @@ async function main() {
     const dir = copyExample(tmp);
     const info = await machineInfo();
     const k = await kilnFigures(dir, created);
+    // A figure, not a gate: a host without a registry still gets the bake figures.
+    const push = await pushFigures(dir, created).catch((error) => ({ why: error.message.split('\n')[0] }));
     const p = await packerFigures(dir, k.base.ref, tmp, created);
-    report(info, k, p);
+    report(info, k, p, push);
   } finally {
     log('cleaning up the temp dir and the images this run created');
     await removeProjectImages();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make this host ready for kiln's tests and example: a running Docker engine plus
-# shellcheck and debootstrap. Idempotent; safe to run on every `npm test`.
+# Make this host ready for kiln's tests and example: a running Docker engine, shellcheck,
+# debootstrap, and a registry on 127.0.0.1:5000 (Debian's docker-registry) for `kiln push`.
+# Idempotent; safe to run on every `npm test`.
 # On a Debian/Ubuntu host as root it installs what is missing from Debian's packages;
 # anywhere else it says what to install and exits non-zero.
 set -euo pipefail
@@ -9,6 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 need_pkgs=()
 command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 if ! bash "$here/docker-ping.sh" >/dev/null 2>&1; then
   command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 fi
@@ -25,9 +27,11 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   else
     echo "kiln setup: missing ${need_pkgs[*]}." >&2
     echo "  Install Docker Desktop (macOS/Windows) or your distribution's docker engine," >&2
-    echo "  plus shellcheck and debootstrap, then run this again." >&2
+    echo "  plus shellcheck, debootstrap and docker-registry (or any registry on 127.0.0.1:5000)," >&2
+    echo "  then run this again." >&2
     exit 1
   fi
 fi
 
 bash "$here/start-docker.sh"
+bash "$here/start-registry.sh"

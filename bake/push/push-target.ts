@@ -30,6 +30,8 @@ export async function resolvePushTarget(docker: Docker, project: Project, env: s
   const journal = new Journal(project.dir, env, project.project);
   if (name !== undefined && RELEASE_ID.test(name) && existsSync(journal.releaseFile(name))) {
     const record = await journal.load(name);
+    // A running release saves its record as it goes, and would overwrite the push journaled into it.
+    if (record.outcome === 'running') throw new UserError(`release ${name} is still running (or was interrupted)`, 'push it once it has finished: kiln status shows it; kiln release --resume or --abort ends an interrupted one');
     if (!record.image) throw new UserError(`release ${name} has no image (it stopped before step 5, image)`, 'kiln history shows how far each release got');
     const image = await inspect(docker, record.image.id, () => new UserError(`the image of release ${name} (${record.image!.ref}) is gone (kiln gc removed it?)`, `release its tag again: git checkout ${record.tag} && kiln release`));
     return fromImage(image, { kind: 'release', name, ref: record.image.ref, releaseTag: record.tag, release: { env, id: record.id } });

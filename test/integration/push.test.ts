@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,15 @@ async function removeImages(reference: string): Promise<void> {
   }
 }
 
+/** Drop the names a pull left for a repository (repo@digest) without removing the images: the seed base stays. */
+async function forgetRepository(repo: string): Promise<void> {
+  for (const image of await docker.listImages({ filters: { reference: [repo] } })) {
+    for (const name of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])].filter((ref) => ref.startsWith(`${repo}:`) || ref.startsWith(`${repo}@`))) {
+      await docker.getImage(name).remove({ noprune: true }).catch(() => {});
+    }
+  }
+}
+
 /** The digest the registry serves for a tag, asked over its HTTP API. */
 async function registryDigest(repo: string, tag: string): Promise<string | null> {
   const response = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
@@ -65,6 +74,7 @@ describe('kiln push', () => {
   let fixture: Awaited<ReturnType<typeof releaseProject>>;
   let releaseId: string;
   let releaseImage: { ref: string; id: string };
+  let appLayer: string | undefined;
 
   beforeAll(async () => {
     await startRegistry();
@@ -82,6 +92,8 @@ describe('kiln push', () => {
     await fixture?.cleanup();
     await removeImages(`kiln/${project}`);
     await removeImages(`${REGISTRY}/kiln/${project}`);
+    // The app-only change made a layer no other bake will reuse.
+    if (appLayer) await docker.getImage(appLayer).remove().catch(() => {});
   });
 
   it('refuses to push a release that has not passed kiln verify, saying how to verify it', async () => {
@@ -155,6 +167,7 @@ describe('kiln push', () => {
     await appendFile(join(fixture.dir, 'src', 'server.mjs'), `// push test ${randomBytes(4).toString('hex')}\n`);
     await commitAll(fixture.dir, 'app-only change');
     const bake = await bakeDocker(await fixture.project(), { emit: recorder().emit });
+    appLayer = `kiln-cache/app:${bake.layers.at(-1)!.digest.slice(7)}`;
     const refused = await pushImage(await fixture.project(), { to: REGISTRY, emit: recorder().emit }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UserError);
     expect((refused as UserError).hint).toContain(`kiln verify kiln/${project}:latest`);
@@ -198,6 +211,9 @@ describe('an OS layer from a registry image', () => {
       .replace(/^ {2}image: .*$/m, `  image: ${baseRef}`)
       .replace(/^ {2}bootstrap:\n(?: {4}.*\n)+/m, '')
       .replace(/^ {2}apt: \[nodejs\].*$/m, '  apt: []'));
+    // A packages layer that changes a file but fetches nothing: the test reaches no network beyond 127.0.0.1.
+    await mkdir(join(copy.dir, 'templates', 'packages'), { recursive: true });
+    await writeFile(join(copy.dir, 'templates', 'packages', 'apt.sh.hbs'), 'echo "no packages: a base-from-registry test" > /etc/kiln-test-packages\n');
     await commitAll(copy.dir, 'base from a registry');
   });
 
@@ -205,6 +221,7 @@ describe('an OS layer from a registry image', () => {
     await removeImages(`kiln/${project}`);
     for (const ref of made.reverse()) await docker.getImage(ref).remove().catch(() => {});
     await docker.getImage(baseRef).remove().catch(() => {});
+    await forgetRepository(baseRepo);
     await copy?.cleanup();
   });
 
