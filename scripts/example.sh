@@ -3,7 +3,7 @@
 # then rehearse a full twelve-step release of it on the local Docker engine.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bash "$root/scripts/setup-host.sh"
+bash "$root/scripts/setup-host.sh" --example
 kiln() { node "$root/bin/kiln.js" -C "$root/examples/hello" "$@"; }
 kiln bake --verify --quiet
 kiln release --yes --quiet "$@"

@@ -4,13 +4,21 @@
 # Idempotent; safe to run on every `npm test`.
 # On a Debian/Ubuntu host as root it installs what is missing from Debian's packages;
 # anywhere else it says what to install and exits non-zero.
+# --example: only what the README's first command needs (a Docker engine; Docker Desktop will do);
+# the other tools are installed when that is possible and otherwise only mentioned.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+example=false
+[ "${1:-}" = "--example" ] && example=true
+can_install=false
+[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && can_install=true
 
 need_pkgs=()
-command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
-command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
-command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+if [ "$example" = false ] || [ "$can_install" = true ]; then
+  command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
+  command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+  [ "$example" = true ] || command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+fi
 if ! bash "$here/docker-ping.sh" >/dev/null 2>&1; then
   command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 fi
@@ -19,7 +27,7 @@ for extra in ${KILN_EXTRA_PACKAGES:-}; do
 done
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if [ "$can_install" = true ]; then
     echo "kiln setup: installing ${need_pkgs[*]} from Debian's packages" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
@@ -34,4 +42,4 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 bash "$here/start-docker.sh"
-bash "$here/start-registry.sh"
+[ "$example" = true ] || bash "$here/start-registry.sh"

@@ -11,6 +11,8 @@ import { sha256Text } from '../recipe/inputs.js';
 import { shortDigest } from '../recipe/digest.js';
 import { explainDockerError } from './docker-errors.js';
 import { LABEL, REPO } from './labels.js';
+import { explainRegistryError } from '../push/registry-errors.js';
+import { registryOfImage } from '../push/registry-ref.js';
 
 /** The image the OS layer starts from, and the digest that pins it. */
 export interface ResolvedBase {
@@ -80,12 +82,21 @@ async function imageId(docker: Docker, ref: string): Promise<string | undefined>
 
 async function pull(docker: Docker, ref: string, emit: Emit): Promise<string> {
   emit({ type: 'log', source: 'pull', line: `pulling ${ref}` });
-  const stream = await docker.pull(ref);
-  await new Promise<void>((done, fail) =>
-    docker.modem.followProgress(stream, (error) => (error ? fail(error) : done()), (event: { status?: string; id?: string; progress?: string }) => {
-      emit({ type: 'log', source: 'pull', line: [event.id, event.status, event.progress].filter(Boolean).join(' ') });
-    }),
-  );
+  try {
+    const stream = await docker.pull(ref);
+    await new Promise<void>((done, fail) =>
+      docker.modem.followProgress(stream, (error, events: { error?: string }[]) => {
+        // Errors can arrive inside the stream, after a 200.
+        const failed = error ?? events?.find((event) => event.error)?.error;
+        return failed ? fail(failed instanceof Error ? failed : new Error(String(failed))) : done();
+      }, (event: { status?: string; id?: string; progress?: string }) => {
+        emit({ type: 'log', source: 'pull', line: [event.id, event.status, event.progress].filter(Boolean).join(' ') });
+      }),
+    );
+  } catch (error) {
+    const registry = registryOfImage(ref);
+    throw registry ? explainRegistryError(error, registry, `pulling ${ref}`) : explainDockerError(error, `pulling ${ref}`);
+  }
   const id = await imageId(docker, ref);
   if (!id) throw new Error(`pulled ${ref} but the engine does not list it`);
   return id;

@@ -22,7 +22,7 @@ const KIND_DELETED = 2;
  * Each top-most changed path is exported as a tar (the layer's own content, not the whole image).
  */
 export async function scanLayerChanges(container: Docker.Container, secrets: ReadonlyMap<string, string>): Promise<{ findings: ScanFinding[]; files: number }> {
-  const changes = ((await container.changes()) ?? []) as { Path: string; Kind: number }[];
+  const changes = parseChanges(await container.changes());
   const findings: ScanFinding[] = [];
   let files = 0;
   for (const path of topMostPaths(changes)) {
@@ -30,6 +30,12 @@ export async function scanLayerChanges(container: Docker.Container, secrets: Rea
     files += await scanTar(archive, posix.dirname(path), secrets, findings);
   }
   return { findings, files };
+}
+
+/** The engine answers `null` (sometimes as raw bytes) for a layer that changed nothing. */
+function parseChanges(raw: unknown): { Path: string; Kind: number }[] {
+  const value = Buffer.isBuffer(raw) || typeof raw === 'string' ? JSON.parse(String(raw) || 'null') : raw;
+  return Array.isArray(value) ? (value as { Path: string; Kind: number }[]) : [];
 }
 
 /** Paths to export: added subtrees once at their root, and changed entries with nothing changed below them (files). */

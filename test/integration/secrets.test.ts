@@ -15,7 +15,7 @@ describe('secrets', () => {
 
   beforeAll(async () => {
     fixture = await releaseProject('it-secrets');
-    await edit(fixture.dir, 'kiln.yaml', (text) => text.replace('project: hello\n', 'project: hello\nsecrets: [API_TOKEN]\n'));
+    await edit(fixture.dir, 'kiln.yaml', (text) => text.replace('secrets: []', 'secrets: [API_TOKEN]'));
     await mkdir(join(fixture.dir, 'templates', 'configure'), { recursive: true });
     // A careless configure script that prints the secret: kiln must still keep it out of every output.
     await writeFile(join(fixture.dir, 'templates', 'configure', 'service.sh.hbs'), [
