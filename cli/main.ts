@@ -3,6 +3,14 @@ import { KILN_VERSION } from '../bake/kiln-root.js';
 import { renderError } from './render-error.js';
 import type { GlobalOptions } from './global-options.js';
 
+// The AWS SDK warns on every start under Node 20 about its 2027 support window; the README says it once.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : (warning as Error)?.message ?? '';
+  if (/AWS SDK for JavaScript \(v3\)/.test(text) || (rest[0] as { type?: string })?.type === 'NodeVersionSupportWarning' || rest[0] === 'NodeVersionSupportWarning') return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
+
 // Command modules load lazily, so `kiln --help` and `kiln --version` never pay for docker or ink.
 type Runner = (args: string[], options: Record<string, unknown>, global: GlobalOptions) => Promise<number>;
 const load = (module: string) => async (...args: unknown[]) => {
@@ -67,7 +75,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 program.command('release')
   .description('run the twelve steps: freeze, tag, build, test, image, configure, launch, test, start services, cutover, test in production, shut down the old stack')
   .option('-y, --yes', 'answer yes to every question (needed without a terminal)')
-  .option('--env <name>', 'the environment to release into', 'local')
+  .option('--env <name>', 'the environment to release into (default: local, or the --target name)')
+  .option('--target <target>', 'where to run it: local (Docker), moto or localstack (AWS emulators on 127.0.0.1), aws')
+  .option('--plan', 'with --target aws|moto|localstack: print every AWS call the release would make, send nothing')
   .option('--inject <step:fault>', 'rehearse a failure: launch:fail, test:fail, start:die, cutover:unhealthy, prod-test:fail (repeatable)', collect, [])
   .option('--keep-old', 'skip step 12: keep the old stack running for an instant rollback')
   .option('--resume', 'continue an interrupted release from its last completed step')

@@ -143,6 +143,17 @@ export const kilnSchema: ObjectSchema = {
         timeout: { type: 'integer', doc: 'seconds to wait for new instances to turn healthy', default: 60, min: 1, max: 1800 },
       },
     },
+    aws: {
+      type: 'object',
+      doc: 'the aws, moto and localstack targets (kiln release --target …)',
+      fields: {
+        region: { type: 'string', doc: 'AWS region (the SDK default chain is used when unset)', pattern: /^[a-z]{2}-[a-z]+-\d$/, patternHint: 'a region such as us-east-1' },
+        endpoint: { type: 'string', doc: 'an AWS-compatible endpoint for --target aws (also AWS_ENDPOINT_URL)', pattern: /^https?:\/\/\S+$/, patternHint: 'an http(s) URL' },
+        instance_type: { type: 'string', doc: 'EC2 instance type for builders and instances', default: 't3.micro', pattern: /^[a-z0-9]+\.[a-z0-9]+$/, patternHint: 'an instance type such as t3.micro' },
+        base_ami: { type: 'string', doc: 'the base AMI: an ami- id, or resolve:ssm:<public parameter>', default: 'resolve:ssm:/aws/service/debian/release/bookworm/latest/amd64', pattern: /^(ami-[0-9a-f]+|resolve:ssm:\/\S+)$/, patternHint: 'ami-… or resolve:ssm:/…' },
+        subnets: { type: 'list', doc: 'two subnets in different zones (required on AWS; emulators get a VPC made by kiln)', of: { type: 'string', doc: 'a subnet id', pattern: /^subnet-[0-9a-f]+$/, patternHint: 'subnet-…' } },
+      },
+    },
     verify: {
       type: 'object',
       doc: 'how kiln verify boots an image',

@@ -30,6 +30,8 @@ export interface LaunchSpec {
 
 export interface InstanceRecord {
   instanceId: string;
+  /** The launch spec it came from, where the platform assigns its own id (EC2). */
+  specId?: string;
   role: string;
   container: string;
   imageId: string;
@@ -42,7 +44,7 @@ export interface ReleaseRecord {
   id: string;
   project: string;
   env: string;
-  target: 'local';
+  target: TargetName;
   n: number;
   tag: string;
   commit: string;
@@ -83,11 +85,31 @@ export interface LoadBalancerRecord {
   slots: Record<string, SlotRecord>;
 }
 
+export type TargetName = 'local' | 'moto' | 'localstack' | 'aws';
+
+/** The ELBv2 side of an AWS environment. On an emulator the local HAProxy (`lb`) mirrors it and carries the traffic. */
+export interface AwsLoadBalancerRecord {
+  /** local-proxy-only: the endpoint has no ELBv2 (LocalStack community), so the local proxy is the ALB. */
+  mode: 'elbv2' | 'local-proxy-only';
+  vpcId: string;
+  subnetIds: string[];
+  loadBalancerArn?: string;
+  listenerArn?: string;
+  dnsName?: string;
+  /** release id → its target group (blue/green: one per stack). */
+  targetGroups: Record<string, string>;
+  /** EC2 instance id → release. */
+  members: Record<string, string>;
+}
+
 /** Per-environment state: what is live, and the load balancer in front of it. */
 export interface EnvState {
   schema: 1;
   env: string;
   project: string;
+  /** Where this environment runs; fixed when it is first used. */
+  target?: TargetName;
+  aws?: AwsLoadBalancerRecord;
   live: string | null;
   /** Releases whose stacks are still running beside the live one (release --keep-old). */
   standby: string[];

@@ -24,7 +24,8 @@ const CHECK_FAIL_FAST_MS = 3000;
  * Its slot table lives in the journal, so any kiln process (or a resumed one) can drive it.
  */
 export class LocalLoadBalancer implements LoadBalancer {
-  constructor(private readonly docker: Docker, private readonly journal: Journal, private readonly project: Project, private readonly network: string) {}
+  /** `port`: where to publish on 127.0.0.1 (default release.port; 0 picks a free one). */
+  constructor(private readonly docker: Docker, private readonly journal: Journal, private readonly project: Project, private readonly network: string, private readonly port = project.release.port) {}
 
   private get healthPath(): string {
     const role = this.project.roles[lbRole(this.project)]!;
@@ -38,7 +39,7 @@ export class LocalLoadBalancer implements LoadBalancer {
     const name = localNames.lb(this.project.project, this.journal.env);
     const image = await bakeLoadBalancerImage(this.docker, this.project, emit);
     await removeContainer(this.docker.getContainer(name));
-    const wanted = this.project.release.port;
+    const wanted = this.port;
     let info: Docker.ContainerInspectInfo;
     try {
       const container = await this.docker.createContainer({

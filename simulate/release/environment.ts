@@ -8,6 +8,7 @@ import { resolveSecrets } from '../../bake/secrets/resolve.js';
 import type { ReleaseRecord } from '../journal/record.js';
 import { selectTarget } from '../targets/select-target.js';
 import type { Target } from '../targets/target.js';
+import type { TargetName } from '../journal/record.js';
 import type { Decision, ReleaseContext } from './context.js';
 import type { Fault } from './faults.js';
 
@@ -19,11 +20,11 @@ export interface Environment {
   target: Target;
 }
 
-export async function openEnvironment(project: Project, env: string): Promise<Environment> {
+export async function openEnvironment(project: Project, env: string, target?: TargetName): Promise<Environment> {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) throw new UserError(`environment name ${JSON.stringify(env)} is not valid`, 'use lowercase letters, digits and dashes, e.g. local or staging');
   const journal = new Journal(project.dir, env, project.project);
   await journal.prepare();
-  return { project, env, journal, target: await selectTarget(project, journal) };
+  return { project, env, journal, target: await selectTarget(project, journal, target) };
 }
 
 export interface ContextOptions {

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
 import { takeLock } from '../journal/lock.js';
-import type { EnvState, Outcome, ReleaseRecord } from '../journal/record.js';
+import type { EnvState, Outcome, ReleaseRecord, TargetName } from '../journal/record.js';
 import type { ReleaseContext } from './context.js';
 import { openEnvironment, releaseContext, type ContextOptions, type Environment } from './environment.js';
 import type { Fault } from './faults.js';
@@ -14,20 +14,22 @@ import { summarize, type ReleaseSummary } from './summary.js';
 
 export interface ReleaseOptions extends ContextOptions {
   env: string;
+  /** Where to release (default: the environment's target, else local). */
+  target?: TargetName;
   faults?: Fault[];
   keepOld?: boolean;
 }
 
 /** Run the twelve steps for the committed HEAD. Step failures end in a summary (rolled-back, failed, aborted), not a throw. */
 export async function release(project: Project, options: ReleaseOptions): Promise<ReleaseSummary> {
-  const environment = await openEnvironment(project, options.env);
+  const environment = await openEnvironment(project, options.env, options.target);
   const { journal } = environment;
   const state = await journal.state();
   const { n, tag } = await nextTag(project, environment, state);
   const unlock = await takeLock(journal.lockFile, tag);
   try {
     const record: ReleaseRecord = {
-      schema: 1, id: tag, project: project.project, env: options.env, target: 'local', n, tag, commit: '', previous: state.live,
+      schema: 1, id: tag, project: project.project, env: options.env, target: environment.target.kind, n, tag, commit: '', previous: state.live,
       specs: [], instances: [], steps: STEPS.map((step) => ({ n: step.n, name: step.name, status: 'pending' })),
       faults: options.faults ?? [], keepOld: options.keepOld ?? false, outcome: 'running', startedAt: new Date().toISOString(), pid: process.pid,
     };

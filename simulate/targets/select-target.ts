@@ -1,12 +1,28 @@
 import type { Project } from '../../bake/config/project.js';
 import { connectDocker } from '../../bake/docker/connect.js';
+import { UserError } from '../../bake/errors.js';
+import { awsTarget } from '../aws/aws-target.js';
 import type { Journal } from '../journal/journal.js';
+import type { TargetName } from '../journal/record.js';
 import { ensureNetwork } from '../local/network.js';
 import { localTarget } from './local-target.js';
 import type { Target } from './target.js';
 
-/** The one place that decides where a release runs. Only the local Docker engine exists so far. */
-export async function selectTarget(project: Project, journal: Journal): Promise<Target> {
+export const TARGETS: readonly TargetName[] = ['local', 'moto', 'localstack', 'aws'];
+
+/**
+ * The one place that decides where a release runs. An environment keeps the target it was first used
+ * with, so `kiln rollback --env moto` needs no --target.
+ */
+export async function selectTarget(project: Project, journal: Journal, requested?: TargetName): Promise<Target> {
+  const state = await journal.state();
+  if (requested && !TARGETS.includes(requested)) throw new UserError(`unknown target ${JSON.stringify(requested)}`, `use one of: ${TARGETS.join(', ')}`);
+  if (requested && state.target && state.target !== requested) {
+    throw new UserError(`environment ${journal.env} runs on ${state.target}, not ${requested}`, `use --env to name another environment for ${requested}`);
+  }
+  const target = requested ?? state.target ?? 'local';
+  if (!state.target) await journal.saveState({ ...state, target });
+  if (target !== 'local') return awsTarget(project, journal, target);
   const docker = await connectDocker();
   const network = await ensureNetwork(docker, project.project, journal.env);
   return localTarget(docker, journal, project, network);

@@ -3,7 +3,7 @@ import type { Bom } from '../../bake/bom/bom.js';
 import type { Emit } from '../../bake/events.js';
 import type { GitState } from '../../bake/git.js';
 import type { TestResult } from '../../bake/verify/image-tests.js';
-import type { InstanceRecord, LaunchSpec, LoadBalancerRecord } from '../journal/record.js';
+import type { InstanceRecord, LaunchSpec, LoadBalancerRecord, TargetName } from '../journal/record.js';
 
 /** An image a target can launch, with what it is made of. */
 export interface BakedImage {
@@ -41,7 +41,7 @@ export interface LoadBalancer {
  * itself implement it, and `selectTarget` is the one place that chooses.
  */
 export interface Target {
-  readonly kind: 'local';
+  readonly kind: TargetName;
   readonly lb: LoadBalancer;
   bake(project: Project, options: { emit: Emit; signal: AbortSignal; git: GitState; stateDir: string }): Promise<BakedImage>;
   imageExists(id: string): Promise<boolean>;

@@ -1,0 +1,132 @@
+import type Docker from 'dockerode';
+import type { Project } from '../../bake/config/project.js';
+import { connectDocker } from '../../bake/docker/connect.js';
+import { UserError } from '../../bake/errors.js';
+import { runImageTests } from '../../bake/verify/image-tests.js';
+import type { Journal } from '../journal/journal.js';
+import type { InstanceRecord, LaunchSpec } from '../journal/record.js';
+import { LocalLoadBalancer, lbRole } from '../lb/load-balancer.js';
+import { instanceRunning, launchInstance, terminateInstance, waitInstanceHealthy } from '../local/instances.js';
+import { localNames } from '../local/names.js';
+import { ensureNetwork } from '../local/network.js';
+import type { Target } from '../targets/target.js';
+import { bakeAmi } from './ami-bake.js';
+import { AwsApi } from './api.js';
+import { ensureAwsNetwork, type AwsNetwork } from './aws-network.js';
+import { AwsLoadBalancer } from './aws-lb.js';
+import { resolveBaseAmi } from './base-ami.js';
+import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
+import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
+import { ec2 } from './requests.js';
+import { instanceUserData } from './user-data.js';
+
+type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIpAddress?: string; State?: { Name?: string } }[] }[] };
+
+/**
+ * EC2 and ELBv2 through the AWS SDK, at AWS or at an emulator. Emulators neither run user-data nor route
+ * traffic, so there each instance also gets a container (named localstack-ec2.<instance-id>) and the
+ * local HAProxy follows the listener.
+ */
+export async function awsTarget(project: Project, journal: Journal, name: AwsTargetName): Promise<Target> {
+  const endpoint = resolveEndpoint(name, project.aws.region ?? process.env.AWS_REGION ?? 'us-east-1', project.aws.endpoint);
+  const api = new AwsApi(endpoint);
+  const env = journal.env;
+  const docker: Docker = await connectDocker();
+  const network = endpoint.emulated ? await ensureNetwork(docker, project.project, env) : '';
+  let awsNetwork: AwsNetwork | undefined;
+  const vpc = async () => (awsNetwork ??= await ensureAwsNetwork(api, `kiln-${project.project}-${env}`, project.aws.subnets));
+  const role = lbRole(project);
+  // The emulated ALB's stand-in takes any free port: release.port belongs to the local environment.
+  const mirror = endpoint.emulated ? new LocalLoadBalancer(docker, journal, project, network, 0) : undefined;
+  const lb = new AwsLoadBalancer(api, journal, { project: project.project, env, healthPath: project.roles[role]!.health ?? '/', port: project.roles[role]!.port! }, vpc, mirror);
+  const ec2Ids = new Map<string, string>();
+
+  /** The EC2 instance a spec became: remembered, or found again by its kiln:spec-id tag (a resumed release). */
+  const ec2IdOf = async (specId: string): Promise<string | undefined> => {
+    if (ec2Ids.has(specId)) return ec2Ids.get(specId);
+    const found = await api.send<Described>(ec2.describeInstances({ 'kiln:spec-id': specId }));
+    const id = found.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0]?.InstanceId;
+    if (id) ec2Ids.set(specId, id);
+    return id;
+  };
+  const containerOf = async (spec: LaunchSpec) => emulatedInstanceName((await ec2IdOf(spec.instanceId)) ?? spec.instanceId);
+  const idFromName = (instanceName: string) => instanceName.replace(/^localstack-ec2\./, '');
+  const state = async (id: string) => ((await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [id] } }).catch(() => ({}) as Described)).Reservations?.[0]?.Instances?.[0]?.State?.Name);
+
+  return {
+    kind: name,
+    lb,
+    async bake(built, options) {
+      const subnetId = (await vpc()).subnetIds[0];
+      const baseAmi = await resolveBaseAmi(api, docker, built, project.aws.base_ami, options.emit);
+      return bakeAmi(api, built, { ...options, docker, instanceType: project.aws.instance_type, baseAmi, subnetId });
+    },
+    async imageExists(id) {
+      const found = await api.send<{ Images?: { Name?: string }[] }>(ec2.describeImage(id)).catch(() => ({ Images: [] }));
+      const image = found.Images?.[0];
+      if (!image) return false;
+      return !endpoint.emulated || Boolean(await docker.getImage(emulatedImageRef(image.Name!, id)).inspect().catch(() => undefined));
+    },
+    async launch(spec, release, secrets): Promise<InstanceRecord> {
+      let id = await ec2IdOf(spec.instanceId);
+      if (!id) {
+        const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
+          imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role),
+          subnetId: (await vpc()).subnetIds[0], clientToken: spec.instanceId,
+          tags: { Name: spec.name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': spec.role, 'kiln:spec-id': spec.instanceId },
+        }));
+        id = run.Instances![0]!.InstanceId!;
+        ec2Ids.set(spec.instanceId, id);
+      }
+      if (!endpoint.emulated) {
+        const described = await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [id] } });
+        const ip = described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress;
+        return { instanceId: id, specId: spec.instanceId, role: spec.role, container: id, imageId: spec.imageId, ip, state: 'running' };
+      }
+      // The emulator's instance gets its data plane: a container of the AMI's image, booted like any kiln instance.
+      const image = (await api.send<{ Images?: { Name?: string }[] }>(ec2.describeImage(spec.imageId))).Images?.[0];
+      if (!image?.Name) throw new UserError(`AMI ${spec.imageId} is not known to ${name}`, 'bake again: the emulator may have been reset');
+      const container = await launchInstance(docker, { ...spec, instanceId: id, name: emulatedInstanceName(id), imageId: emulatedImageRef(image.Name, spec.imageId) }, { project: project.project, env, release, network, secrets });
+      return { ...container, specId: spec.instanceId, imageId: spec.imageId };
+    },
+    async waitHealthy(spec, timeout, signal) {
+      if (endpoint.emulated) return waitInstanceHealthy(docker, { ...spec, name: await containerOf(spec) }, timeout, signal);
+      const id = await ec2IdOf(spec.instanceId);
+      const deadline = Date.now() + timeout * 1000;
+      while ((await state(id!)) !== 'running') {
+        if (signal?.aborted || Date.now() > deadline) throw new UserError(`instance ${id} did not reach running within ${timeout}s`);
+        await new Promise((done) => setTimeout(done, 5000));
+      }
+    },
+    async imageTests(spec, built, testRole, emit) {
+      if (!endpoint.emulated) {
+        emit({ type: 'notice', level: 'warn', message: 'image tests on real EC2 need a way into the instance (SSM Run Command), which kiln does not have yet; skipped' });
+        return [];
+      }
+      return runImageTests(docker, docker.getContainer(await containerOf(spec)), built, testRole, emit);
+    },
+    async terminate(instanceName, grace) {
+      const id = idFromName(instanceName);
+      if (endpoint.emulated) await terminateInstance(docker, emulatedInstanceName(id), grace);
+      await api.send(ec2.terminateInstances([id])).catch((error: unknown) => {
+        if (!/NotFound/.test((error as Error).message)) throw error;
+      });
+    },
+    async running(instanceName) {
+      const id = idFromName(instanceName);
+      if ((await state(id)) !== 'running') return false;
+      return !endpoint.emulated || instanceRunning(docker, emulatedInstanceName(id));
+    },
+    async instancesOf(release) {
+      const found = await api.send<Described>(ec2.describeInstances({ 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release }));
+      const ids = found.Reservations?.flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!) ?? [];
+      return ids.map((id) => (endpoint.emulated ? emulatedInstanceName(id) : id));
+    },
+    async fault(kind, instanceName) {
+      if (!endpoint.emulated) throw new UserError('fault injection on real AWS is not offered: rehearse on an emulator or locally');
+      const container = docker.getContainer(emulatedInstanceName(idFromName(instanceName)));
+      await (kind === 'kill' ? container.kill() : container.pause());
+    },
+    instanceName: (specRole, instanceId) => localNames.instance(project.project, env, specRole, instanceId),
+  };
+}

@@ -1,0 +1,41 @@
+import type Docker from 'dockerode';
+import type { Project } from '../../bake/config/project.js';
+import { connectDocker } from '../../bake/docker/connect.js';
+import { resolveBase } from '../../bake/docker/base-image.js';
+import { UserError } from '../../bake/errors.js';
+import type { Emit } from '../../bake/events.js';
+import { shortDigest } from '../../bake/recipe/digest.js';
+import { AwsApi } from './api.js';
+import { emulatedImageRef } from './emulated-images.js';
+import { ssm } from './requests.js';
+
+/**
+ * The AMI builders start from: an ami- id, or a public SSM parameter (Debian publishes bookworm's).
+ * An emulator has no Debian AMI, so kiln registers one there that stands for the project's OS base
+ * (the same Docker base the local bake uses), tagged by the base's digest.
+ */
+export async function resolveBaseAmi(api: AwsApi, docker: Docker | undefined, project: Project, configured: string, emit: Emit): Promise<string> {
+  if (configured.startsWith('ami-')) return configured;
+  const parameter = configured.replace(/^resolve:ssm:/, '');
+  try {
+    const found = await api.send<{ Parameter?: { Value?: string } }>(ssm.getParameter(parameter));
+    if (found.Parameter?.Value) return found.Parameter.Value;
+  } catch (error) {
+    if (!api.endpoint.emulated) throw error;
+  }
+  if (!api.endpoint.emulated) throw new UserError(`SSM parameter ${parameter} has no value`, 'set aws.base_ami to an ami- id');
+  const engine = docker ?? (await connectDocker());
+  const base = await resolveBase(engine, project.os, emit);
+  const name = `kiln-base-${shortDigest(base.digest)}`;
+  const known = await api.send<{ Images?: { ImageId?: string }[] }>({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:base-digest', Values: [base.digest] }] } });
+  const existing = known.Images?.[0]?.ImageId;
+  if (existing && (await engine.getImage(emulatedImageRef(name, existing)).inspect().catch(() => undefined))) return existing;
+  const registered = await api.send<{ ImageId?: string }>({
+    service: 'ec2', action: 'RegisterImage', reversible: true, undo: 'DeregisterImage',
+    input: { Name: name, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'kiln:base-digest', Value: base.digest }, { Key: 'kiln:managed', Value: 'true' }] }] },
+  });
+  const id = registered.ImageId!;
+  await engine.getImage(base.ref).tag({ repo: `localstack-ec2/${name}`, tag: id });
+  emit({ type: 'notice', level: 'info', message: `registered ${id} on ${api.endpoint.target} as the base AMI, standing for ${base.description}` });
+  return id;
+}

@@ -1,0 +1,66 @@
+import type { Project } from '../../bake/config/project.js';
+import { renderConfigure, renderLayers } from '../../bake/recipe/recipe.js';
+import { lbRole } from '../lb/load-balancer.js';
+import { elbName } from './aws-lb.js';
+import { ec2, elbv2, ssm, sts, type AwsRequest } from './requests.js';
+import { builderUserData, instanceUserData } from './user-data.js';
+
+/** One planned call, with the phase of the release that makes it. */
+export interface PlannedCall extends AwsRequest {
+  step: string;
+}
+
+/**
+ * Every AWS call a release on AWS makes, in order, built by the same request builders the driver
+ * sends — with <placeholders> for ids AWS has not assigned yet. Nothing is sent.
+ */
+export async function planAwsRelease(project: Project, env: string, release = '<release>'): Promise<PlannedCall[]> {
+  const layers = await renderLayers(project, { withInputs: false });
+  const role = lbRole(project);
+  const at = (step: string, request: AwsRequest): PlannedCall => ({ step, ...request });
+  const baseAmi = project.aws.base_ami.startsWith('ami-') ? project.aws.base_ami : '<base-ami>';
+  const subnet = project.aws.subnets[0] ?? '<subnet>';
+  const calls: PlannedCall[] = [at('preflight', sts.whoami())];
+  if (!project.aws.base_ami.startsWith('ami-')) calls.push(at('5 image', ssm.getParameter(project.aws.base_ami.replace(/^resolve:ssm:/, ''))));
+  calls.push(
+    at('5 image', ec2.findImagesByDigest('<recipe-digest>')),
+    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData: builderUserData(layers), subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
+    at('5 image', { service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: ['<builder>'] } }),
+    at('5 image', ec2.createImage('<builder>', `kiln-${project.project}-<recipe12>`, { 'kiln:recipe-digest': '<recipe-digest>', 'kiln:release-tag': release })),
+    at('5 image', ec2.describeImage('<ami>')),
+    at('5 image', ec2.terminateInstances(['<builder>'])),
+  );
+  for (const [name, settings] of Object.entries(project.roles)) {
+    const configure = (await renderConfigure(project, name)).text;
+    for (let index = 0; index < settings.count; index++) {
+      calls.push(at(index === 0 ? '7 launch' : '9 start services', ec2.runInstance({
+        imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name), subnetId: subnet,
+        clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name },
+      })));
+    }
+  }
+  const group = elbName(project.project, env, release);
+  calls.push(
+    at('10 cutover', elbv2.describeLoadBalancer(elbName(project.project, env))),
+    at('10 cutover', elbv2.createLoadBalancer(elbName(project.project, env), project.aws.subnets.length ? project.aws.subnets : ['<subnet-a>', '<subnet-b>'])),
+    at('10 cutover', elbv2.createTargetGroup(group, '<vpc>', project.roles[role]!.port!, project.roles[role]!.health ?? '/')),
+    at('10 cutover', elbv2.registerTargets('<target-group>', [`<${role} instances>`])),
+    at('10 cutover', elbv2.describeTargetHealth('<target-group>')),
+    at('10 cutover', elbv2.modifyListener('<listener>', '<target-group>')),
+    at('11 test in production (on failure)', elbv2.modifyListener('<listener>', '<previous target group>')),
+    at('11 test in production (on failure)', ec2.terminateInstances(['<new instances>'])),
+    at('12 shut down old stack', elbv2.deregisterTargets('<previous target group>', ['<old instances>'])),
+    at('12 shut down old stack', ec2.terminateInstances(['<old instances>'])),
+    at('12 shut down old stack', elbv2.deleteTargetGroup('<previous target group>')),
+  );
+  return calls;
+}
+
+/** One line per call for people; user-data is summarised, not dumped. */
+export function formatPlan(calls: readonly PlannedCall[]): string {
+  return calls.map((call, index) => {
+    const input = JSON.stringify(call.input, (key, value) => (key === 'UserData' ? `<${Buffer.from(String(value), 'base64').length} bytes of user-data>` : value));
+    const mark = call.reversible ? `reversible${call.undo ? ` (undo: ${call.undo})` : ''}` : 'NOT reversible';
+    return `${String(index + 1).padStart(2)}. [${call.step}] ${call.service}.${call.action} — ${mark}\n      ${input}`;
+  }).join('\n');
+}

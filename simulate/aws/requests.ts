@@ -1,0 +1,92 @@
+/**
+ * Every AWS call kiln makes is first built as one of these plain values, then sent. Tests compare
+ * them exactly, and `kiln release --plan` prints them without sending anything.
+ */
+export interface AwsRequest {
+  service: 'ec2' | 'elbv2' | 'ssm' | 'sts';
+  action: string;
+  input: Record<string, unknown>;
+  /** Whether kiln can undo the call's effect. */
+  reversible: boolean;
+  /** What undoing it (rollback, cleanup) would do. */
+  undo?: string;
+}
+
+const tags = (pairs: Record<string, string>) => Object.entries(pairs).map(([Key, Value]) => ({ Key, Value }));
+
+export const ec2 = {
+  findImagesByDigest: (recipeDigest: string): AwsRequest => ({
+    service: 'ec2', action: 'DescribeImages', reversible: true,
+    input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [recipeDigest] }, { Name: 'state', Values: ['available'] }] },
+  }),
+  describeImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { ImageIds: [imageId] } }),
+  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string> }): AwsRequest => ({
+    service: 'ec2', action: 'RunInstances', reversible: true, undo: 'TerminateInstances',
+    input: {
+      ImageId: options.imageId, InstanceType: options.instanceType, MinCount: 1, MaxCount: 1,
+      UserData: Buffer.from(options.userData).toString('base64'),
+      ClientToken: options.clientToken,
+      ...(options.subnetId ? { SubnetId: options.subnetId } : {}),
+      TagSpecifications: [{ ResourceType: 'instance', Tags: tags(options.tags) }],
+    },
+  }),
+  describeInstances: (filters: Record<string, string>): AwsRequest => ({
+    service: 'ec2', action: 'DescribeInstances', reversible: true,
+    input: { Filters: [...Object.entries(filters).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
+  }),
+  stopInstance: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'StopInstances', reversible: true, undo: 'StartInstances', input: { InstanceIds: [instanceId] } }),
+  createImage: (instanceId: string, name: string, imageTags: Record<string, string>): AwsRequest => ({
+    service: 'ec2', action: 'CreateImage', reversible: true, undo: 'DeregisterImage and delete its snapshots',
+    input: { InstanceId: instanceId, Name: name, TagSpecifications: [{ ResourceType: 'image', Tags: tags(imageTags) }] },
+  }),
+  registerImage: (name: string, imageTags: Record<string, string>): AwsRequest => ({
+    service: 'ec2', action: 'RegisterImage', reversible: true, undo: 'DeregisterImage',
+    input: { Name: name, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', TagSpecifications: [{ ResourceType: 'image', Tags: tags(imageTags) }] },
+  }),
+  deregisterImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DeregisterImage', reversible: false, input: { ImageId: imageId } }),
+  terminateInstances: (instanceIds: string[]): AwsRequest => ({ service: 'ec2', action: 'TerminateInstances', reversible: false, input: { InstanceIds: instanceIds } }),
+  createVpc: (name: string): AwsRequest => ({ service: 'ec2', action: 'CreateVpc', reversible: true, undo: 'DeleteVpc', input: { CidrBlock: '10.77.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tags({ Name: name, 'kiln:managed': 'true' }) }] } }),
+  createSubnet: (vpcId: string, zone: string, cidr: string): AwsRequest => ({ service: 'ec2', action: 'CreateSubnet', reversible: true, undo: 'DeleteSubnet', input: { VpcId: vpcId, AvailabilityZone: zone, CidrBlock: cidr } }),
+  describeVpcs: (name: string): AwsRequest => ({ service: 'ec2', action: 'DescribeVpcs', reversible: true, input: { Filters: [{ Name: 'tag:Name', Values: [name] }] } }),
+  describeSubnets: (vpcId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeSubnets', reversible: true, input: { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] } }),
+};
+
+export const elbv2 = {
+  describeLoadBalancer: (name: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeLoadBalancers', reversible: true, input: { Names: [name] } }),
+  createLoadBalancer: (name: string, subnets: string[]): AwsRequest => ({
+    service: 'elbv2', action: 'CreateLoadBalancer', reversible: true, undo: 'DeleteLoadBalancer',
+    input: { Name: name, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, Tags: tags({ 'kiln:managed': 'true' }) },
+  }),
+  createTargetGroup: (name: string, vpcId: string, port: number, healthPath: string): AwsRequest => ({
+    service: 'elbv2', action: 'CreateTargetGroup', reversible: true, undo: 'DeleteTargetGroup',
+    input: { Name: name, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: healthPath, HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2 },
+  }),
+  describeTargetGroups: (names: string[]): AwsRequest => ({ service: 'elbv2', action: 'DescribeTargetGroups', reversible: true, input: { Names: names } }),
+  registerTargets: (targetGroupArn: string, instanceIds: string[]): AwsRequest => ({
+    service: 'elbv2', action: 'RegisterTargets', reversible: true, undo: 'DeregisterTargets',
+    input: { TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) },
+  }),
+  deregisterTargets: (targetGroupArn: string, instanceIds: string[]): AwsRequest => ({
+    service: 'elbv2', action: 'DeregisterTargets', reversible: true, undo: 'RegisterTargets',
+    input: { TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) },
+  }),
+  describeTargetHealth: (targetGroupArn: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeTargetHealth', reversible: true, input: { TargetGroupArn: targetGroupArn } }),
+  createListener: (loadBalancerArn: string, targetGroupArn: string): AwsRequest => ({
+    service: 'elbv2', action: 'CreateListener', reversible: true, undo: 'DeleteListener',
+    input: { LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] },
+  }),
+  describeListeners: (loadBalancerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeListeners', reversible: true, input: { LoadBalancerArn: loadBalancerArn } }),
+  modifyListener: (listenerArn: string, targetGroupArn: string): AwsRequest => ({
+    service: 'elbv2', action: 'ModifyListener', reversible: true, undo: 'ModifyListener back to the previous target group',
+    input: { ListenerArn: listenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] },
+  }),
+  deleteTargetGroup: (targetGroupArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteTargetGroup', reversible: false, input: { TargetGroupArn: targetGroupArn } }),
+};
+
+export const ssm = {
+  getParameter: (name: string): AwsRequest => ({ service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: name } }),
+};
+
+export const sts = {
+  whoami: (): AwsRequest => ({ service: 'sts', action: 'GetCallerIdentity', reversible: true, input: {} }),
+};
