@@ -14,6 +14,11 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      { test: { name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], exclude: ['test/ui/e2e/**'], testTimeout: 20_000 } },
+      {
+        // A real terminal (tmux) and the real Docker engine: after the other projects, so their leftover checks see none of it.
+        test: { name: 'ui-e2e', include: ['test/ui/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000, sequence: { groupOrder: 1 } },
+      },
     ],
   },
 });

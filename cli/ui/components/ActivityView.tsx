@@ -19,18 +19,20 @@ export interface ActivityViewProps {
 export function ActivityView({ activity, view, logPane, height, width }: ActivityViewProps) {
   const release = activity.kind === 'release';
   const leftWidth = Math.min(release ? 76 : 60, Math.max(30, Math.floor(width * 0.62)));
+  // Every part gets an exact row count, so nothing is squeezed: the steps first, then the result, then the log.
   const topRows = 1 + Math.max(release ? view.steps.length : Math.max(1, view.phases.length), view.layers.length);
-  const top = Math.min(topRows, Math.max(0, height - 2));
-  const results = activity.state === 'finished' ? resultTexts(activity).length : 0;
-  const logHeight = Math.max(0, height - top - results - 1);
+  const top = Math.min(topRows, height);
+  const results = Math.min(activity.state === 'finished' ? resultTexts(activity).length : 0, height - top);
+  const spacer = height - top - results > 1 ? 1 : 0;
+  const logHeight = height - top - results - spacer;
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Box height={top} overflow="hidden" flexShrink={0}>
-        {release ? <StepList steps={view.steps} width={leftWidth} /> : <PhaseList phases={view.phases} width={leftWidth} />}
-        <LayerList layers={view.layers} />
+        {release ? <StepList steps={view.steps} width={leftWidth} height={top} /> : <PhaseList phases={view.phases} width={leftWidth} height={top} />}
+        <LayerList layers={view.layers} height={top} />
       </Box>
-      {activity.state === 'finished' ? <ResultLines activity={activity} /> : null}
-      <Box height={1} flexShrink={0} />
+      {results > 0 ? <ResultLines activity={activity} rows={results} /> : null}
+      {spacer ? <Box height={1} flexShrink={0} /> : null}
       <LogPane ring={view.log} end={view.logCount} height={logHeight} scroll={logPane.scroll} file={logPane.file} step={view.running} logPath={activity.logPath} />
     </Box>
   );

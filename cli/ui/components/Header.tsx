@@ -1,12 +1,11 @@
 import { Box, Text } from 'ink';
-import { useNow, useWallClock } from '../hooks/use-clock.js';
+import { useWallClock } from '../hooks/use-clock.js';
 import type { Activity } from '../session/session-state.js';
 import { formatSeconds } from '../text/time-text.js';
 
 const OUTCOME_COLOR: Record<NonNullable<Activity['outcome']>, string> = { done: 'green', live: 'green', 'rolled-back': 'yellow', failed: 'red', aborted: 'yellow', error: 'red' };
 
 function ActivityStatus({ activity }: { activity: Activity }) {
-  useNow(activity.state !== 'finished');
   const wall = useWallClock();
   const seconds = activity.seconds ?? (wall - activity.startedAt) / 1000;
   const state = activity.state === 'finished' ? activity.outcome ?? 'done' : activity.state;

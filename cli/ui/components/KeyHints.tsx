@@ -3,9 +3,9 @@ import { Fragment } from 'react';
 import type { Binding } from '../keys/key-bindings.js';
 
 /** "b bake · v verify · p promote (not yet)": keys in bold, disabled ones dimmed. */
-export function KeyHints({ bindings }: { bindings: Binding[] }) {
+export function KeyHints({ bindings, wrap = false }: { bindings: Binding[]; wrap?: boolean }) {
   return (
-    <Text wrap="truncate-end">
+    <Text wrap={wrap ? 'wrap' : 'truncate-end'}>
       {bindings.map((binding, index) => (
         <Fragment key={binding.keys}>
           {index > 0 ? <Text dimColor> · </Text> : null}

@@ -8,7 +8,7 @@ import { Spinner } from './Spinner.js';
 const COLOR: Record<LayerView['status'], string> = { cached: 'green', building: 'cyan', built: 'blue', failed: 'red' };
 
 function LayerRow({ layer }: { layer: LayerView }) {
-  const now = useNow(layer.status === 'building');
+  const now = useNow();
   const status = layer.status === 'built' && layer.seconds !== undefined ? `built ${formatSeconds(layer.seconds)}` : layer.status;
   return (
     <Text wrap="truncate-end">
@@ -22,12 +22,12 @@ function LayerRow({ layer }: { layer: LayerView }) {
 }
 
 /** Each layer of the image (and of the load balancer's), with whether the cache had it. */
-export function LayerList({ layers }: { layers: LayerView[] }) {
+export function LayerList({ layers, height }: { layers: LayerView[]; height: number }) {
   const hits = layers.filter((layer) => layer.status === 'cached').length;
   return (
-    <Box flexDirection="column" flexGrow={1} overflow="hidden">
+    <Box flexDirection="column" flexGrow={1} height={height} overflow="hidden">
       <Text bold wrap="truncate-end">Layers {layers.length > 0 ? <Text dimColor>{hits}/{layers.length} from cache</Text> : <Text dimColor>none yet</Text>}</Text>
-      {layers.map((layer) => <LayerRow key={layer.layer} layer={layer} />)}
+      {layers.slice(-Math.max(0, height - 1)).map((layer) => <LayerRow key={layer.layer} layer={layer} />)}
     </Box>
   );
 }

@@ -17,6 +17,7 @@ export interface LogPaneProps {
 }
 
 function EntryRow({ entry }: { entry: LogEntry }) {
+  if (entry.type === 'step') return <Text color="cyan" wrap="truncate-end">── step {entry.n} {entry.name} ──</Text>;
   if (entry.type === 'notice') {
     return <Text wrap="truncate-end" color={entry.level === 'warn' ? 'yellow' : undefined}>{entry.level === 'warn' ? '! ' : '· '}{cleanLine(entry.message)}</Text>;
   }
@@ -30,7 +31,7 @@ export function LogPane({ ring, end, height, scroll, file, step, logPath }: LogP
     const window = logWindow(0, file.lines.length, rows, scroll);
     return (
       <Box flexDirection="column" height={height} overflow="hidden">
-        <Text bold wrap="truncate-end">Log file <Text dimColor>· {file.title} · {file.lines.length} lines{window.scroll ? ` · ↑${window.scroll}` : ''} · End: live log</Text></Text>
+        <Text bold wrap="truncate-end">Log file <Text dimColor>· {file.title} · {file.lines.length} {file.lines.length === 1 ? 'line' : 'lines'}{window.scroll ? ` · ↑${window.scroll}` : ''} · End: live log</Text></Text>
         {file.lines.slice(window.start, window.end).map((line, index) => <Text key={window.start + index} wrap="truncate-end">{cleanLine(line)}</Text>)}
       </Box>
     );
@@ -42,7 +43,7 @@ export function LogPane({ ring, end, height, scroll, file, step, logPath }: LogP
       <Text bold wrap="truncate-end">
         Log
         <Text dimColor>
-          {step ? ` · step ${step.n} ${step.name}` : ''} · {end.toLocaleString('en-US')} lines{window.scroll ? ` · ↑${window.scroll}, End follows` : ''}{logPath ? ` · ${logPath}` : ''}
+          {step ? ` · step ${step.n} ${step.name}` : ''} · {end.toLocaleString('en-US')} {end === 1 ? 'line' : 'lines'}{window.scroll ? ` · ↑${window.scroll}, End follows` : ''}{logPath ? ` · ${logPath}` : ''}
         </Text>
       </Text>
       {entries.map((entry, index) => <EntryRow key={window.start + index} entry={entry} />)}

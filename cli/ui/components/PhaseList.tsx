@@ -8,7 +8,7 @@ const MARK: Record<Exclude<PhaseView['status'], 'start'>, [string, string]> = { 
 
 function PhaseRow({ phase }: { phase: PhaseView }) {
   const running = phase.status === 'start';
-  const now = useNow(running);
+  const now = useNow();
   const seconds = running && phase.startedAt !== undefined ? (now - phase.startedAt) / 1000 : phase.seconds;
   const [mark, color] = running ? ['', 'cyan'] : MARK[phase.status as Exclude<PhaseView['status'], 'start'>];
   return (
@@ -22,11 +22,11 @@ function PhaseRow({ phase }: { phase: PhaseView }) {
 }
 
 /** The phases of a bake or verify (build, render, base, label), for actions that have no steps. */
-export function PhaseList({ phases, width }: { phases: PhaseView[]; width: number }) {
+export function PhaseList({ phases, width, height }: { phases: PhaseView[]; width: number; height: number }) {
   return (
-    <Box flexDirection="column" width={width} flexShrink={0}>
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} paddingRight={2}>
       <Text bold>Phases</Text>
-      {phases.length === 0 ? <Text dimColor>starting…</Text> : phases.map((phase) => <PhaseRow key={phase.phase} phase={phase} />)}
+      {phases.length === 0 ? <Text dimColor>starting…</Text> : phases.slice(-Math.max(0, height - 1)).map((phase) => <PhaseRow key={phase.phase} phase={phase} />)}
     </Box>
   );
 }

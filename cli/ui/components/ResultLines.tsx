@@ -12,10 +12,10 @@ export function resultTexts(activity: Activity): { text: string; color?: string 
   return lines;
 }
 
-export function ResultLines({ activity }: { activity: Activity }) {
+export function ResultLines({ activity, rows }: { activity: Activity; rows: number }) {
   return (
-    <Box flexDirection="column" flexShrink={0}>
-      {resultTexts(activity).map((line, index) => <Text key={index} color={line.color} bold={index === 0} wrap="truncate-end">{line.text}</Text>)}
+    <Box flexDirection="column" flexShrink={0} height={rows} overflow="hidden">
+      {resultTexts(activity).slice(0, rows).map((line, index) => <Text key={index} color={line.color} bold={index === 0} wrap="truncate-end">{line.text}</Text>)}
     </Box>
   );
 }

@@ -8,7 +8,7 @@ import { STEP_STYLE } from './step-style.js';
 /** " ✓  5 image                done        3.19s  kiln/hello:ac90…": one step, one row; the running one ticks. */
 export function StepRow({ step }: { step: StepView }) {
   const running = step.state === 'running';
-  const now = useNow(running);
+  const now = useNow();
   const style = STEP_STYLE[step.state];
   const elapsed = running && step.startedAt !== undefined ? Math.max(0, now - step.startedAt) / 1000 : step.seconds;
   return (

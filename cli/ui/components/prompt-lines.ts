@@ -25,12 +25,13 @@ export function promptLines(prompt: Prompt, env: string): PromptLine[] {
       const what = `${prompt.release ? `release ${prompt.release}` : 'the release'}${prompt.step ? ` (step ${prompt.step})` : ''}`;
       const detachLines: PromptLine[] = [
         { text: '  d  detach: leave now and undo nothing; the release waits in the journal.' },
-        { text: `     Finish it with \`kiln release --resume --env ${env}\`, or undo it with \`kiln release --abort --env ${env}\`.` },
+        { text: `     finish it: kiln release --resume --env ${env}   undo it: kiln release --abort --env ${env}` },
       ];
       if (prompt.aborting) return [{ text: `Aborting ${what}: its cleanup is running.`, bold: true, color: 'yellow' }, ...detachLines];
       return [
         { text: `Stop ${what}?`, bold: true, color: 'yellow' },
-        { text: '  a  abort cleanly: the running step stops, every step that ran is undone (newest first); the old stack keeps serving.' },
+        { text: '  a  abort cleanly: the running step stops and every step that ran is undone, newest first;' },
+        { text: '     the old stack keeps serving.' },
         ...detachLines,
       ];
     }

@@ -1,25 +1,19 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useContext } from 'react';
 
-/** Where time comes from: the engine-event clock (`now`, ms), the wall clock (`wall`), and how often running rows tick. */
+/** Where time comes from: the engine-event clock (`now`, ms, as the event store stamps steps) and the wall clock. */
 export interface Clock {
   now: () => number;
   wall: () => number;
-  /** null: never tick (tests draw frozen frames). */
-  tickMs: number | null;
 }
 
-export const ClockContext = createContext<Clock>({ now: () => performance.now(), wall: () => Date.now(), tickMs: 100 });
+export const ClockContext = createContext<Clock>({ now: () => performance.now(), wall: () => Date.now() });
 
-/** The current time, re-rendering the caller every tick while `active` (a spinner, a running step's elapsed time). */
-export function useNow(active: boolean): number {
-  const clock = useContext(ClockContext);
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!active || clock.tickMs === null) return;
-    const timer = setInterval(() => setTick((tick) => tick + 1), clock.tickMs);
-    return () => clearInterval(timer);
-  }, [active, clock]);
-  return clock.now();
+/**
+ * The current time for spinners and elapsed times. It does not tick by itself: the event store's
+ * heartbeat re-renders the screen while an activity runs, so every moving part moves in one frame.
+ */
+export function useNow(): number {
+  return useContext(ClockContext).now();
 }
 
 export function useWallClock(): number {

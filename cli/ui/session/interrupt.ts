@@ -13,6 +13,7 @@ export function interrupt(session: Session): void {
     return;
   }
   if (activity.kind !== 'release' || (session.options.yes && activity.state === 'running')) return abortActivity(session);
+  session.events.flush();
   const running = session.events.getSnapshot().running;
   session.coveredPrompt = prompt;
   session.update({

@@ -36,6 +36,8 @@ function askCutover(session: Session, decision: Decision, signal: AbortSignal): 
     const onAbort = () => answer(false);
     signal.addEventListener('abort', onAbort, { once: true });
     session.cutoverAnswer = answer;
+    // Publish the steps so far first, so the question never sits under a stale screen.
+    session.events.flush();
     session.update({ prompt: { kind: 'cutover', release: decision.release, facts: decision.facts } });
   });
 }

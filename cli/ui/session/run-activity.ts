@@ -40,6 +40,7 @@ export async function runActivity<T>(session: Session, work: ActivityWork<T>): P
     logFile.emit(event);
   };
   session.events.reset(work.stepNames, sink);
+  session.events.setTicking(true);
   const started = Date.now();
   session.update({
     screen: 'activity', prompt: undefined, keysOpen: false, message: undefined, logPane: { scroll: 0 },
@@ -53,6 +54,7 @@ export async function runActivity<T>(session: Session, work: ActivityWork<T>): P
     const err = error as Error & { hint?: string };
     session.patchActivity({ outcome: controller.signal.aborted ? 'aborted' : 'error', result: [], error: { message: err.message, hint: err.hint } });
   } finally {
+    session.events.setTicking(false);
     session.events.flush();
     session.events.detachSink();
     logFile.close(`${work.kind}-${stamp()}`);

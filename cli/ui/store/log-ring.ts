@@ -1,7 +1,12 @@
 import type { KilnEvent } from '../../../bake/events.js';
 
-/** What the log pane shows: the engine's output lines and its notices, kept as the event objects themselves. */
-export type LogEntry = Extract<KilnEvent, { type: 'log' }> | Extract<KilnEvent, { type: 'notice' }>;
+/** What the log pane shows: output lines, notices, and a marker where each step starts, kept as the event objects themselves. */
+export type LogEntry = Extract<KilnEvent, { type: 'log' }> | Extract<KilnEvent, { type: 'notice' }> | Extract<KilnEvent, { type: 'step' }>;
+
+/** Whether an event belongs in the log pane. */
+export function isLogEntry(event: KilnEvent): event is LogEntry {
+  return event.type === 'log' || event.type === 'notice' || (event.type === 'step' && event.status === 'running');
+}
 
 /**
  * A fixed-size ring of the newest log entries. Lines are numbered from 0 as they arrive, so a

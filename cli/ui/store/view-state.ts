@@ -34,7 +34,7 @@ export interface ViewState {
   release?: { release: string; status: Extract<KilnEvent, { type: 'release' }>['status']; url?: string };
   /** The step now running, whose output the log pane is streaming. */
   running?: { n: number; name: string };
-  /** Every log line and notice seen, including those the ring no longer holds. */
+  /** Every log pane entry seen (the store counts them), including those the ring no longer holds. */
   logCount: number;
 }
 
@@ -42,12 +42,11 @@ export function emptyViewState(stepNames: readonly string[] = []): ViewState {
   return { steps: stepNames.map((name, index) => ({ n: index + 1, name, state: 'pending' })), layers: [], phases: [], logCount: 0 };
 }
 
-/** Fold one event into the state, in place (the store copies it when it publishes). Log lines only count here. */
+/** Fold one event into the state, in place (the store copies it when it publishes). Log lines live in the store's ring. */
 export function applyEvent(state: ViewState, event: KilnEvent, now: number): void {
   switch (event.type) {
     case 'log':
     case 'notice':
-      state.logCount++;
       return;
     case 'step': {
       let step = state.steps.find((candidate) => candidate.n === event.n);
