@@ -99,6 +99,14 @@ The pushed repo@sha256 digest is journaled in .kiln/journal/pushes.json, and in 
 when you push a release. A local registry: bash scripts/start-registry.sh (127.0.0.1:5000).`)
   .action(load('push'));
 
+program.command('promote').argument('<release>', 'a release that went live in rehearsal, e.g. hello-r3')
+  .description('ship a rehearsed release: the same tag through the twelve steps on AWS (or an emulator), refused if its recipe digest differs')
+  .requiredOption('--to <target>', 'aws, moto or localstack')
+  .option('--from <env>', 'the environment it was rehearsed in', 'local')
+  .option('--env <name>', 'the environment to promote into (default: the target name)')
+  .option('-y, --yes', 'answer yes to every question')
+  .action(load('promote'));
+
 program.command('status')
   .description('what is live in an environment: release, url, load balancer and instance health')
   .option('--env <name>', 'the environment', 'local')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make this host ready for kiln's tests and example: a running Docker engine, shellcheck,
-# debootstrap, and a registry on 127.0.0.1:5000 (Debian's docker-registry) for `kiln push`.
+# debootstrap, a registry on 127.0.0.1:5000 (Debian's docker-registry) for `kiln push`, and the
+# AWS emulators (moto on 127.0.0.1:5005, LocalStack on 127.0.0.1:4566) for the aws target.
 # Idempotent; safe to run on every `npm test`.
 # On a Debian/Ubuntu host as root it installs what is missing from Debian's packages;
 # anywhere else it says what to install and exits non-zero.
@@ -42,4 +43,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 bash "$here/start-docker.sh"
-[ "$example" = true ] || bash "$here/start-registry.sh"
+if [ "$example" = false ]; then
+  bash "$here/start-registry.sh"
+  # moto and LocalStack for the AWS target's tests (installed into .kiln-venv/ on first use).
+  bash "$here/start-emulators.sh" >&2
+fi

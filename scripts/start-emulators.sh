@@ -142,7 +142,8 @@ kill_recorded() {
 up=()
 
 # ---- moto ------------------------------------------------------------------------------------
-ensure_venv "$state/moto" "$python" moto "" 'moto[server]'
+# Pinned: the release the emulated target was built and tested against.
+ensure_venv "$state/moto" "$python" moto 5.2.5 'moto[server]==5.2.5'
 moto_url="http://127.0.0.1:$moto_port/moto-api/"
 moto_marker="moto_server -H 127.0.0.1 -p $moto_port"
 if alive "$state/moto.pid" moto_server && ! alive "$state/moto.pid" "$moto_marker"; then

@@ -17,7 +17,7 @@ import { AwsLoadBalancer } from './aws-lb.js';
 import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
-import { ec2 } from './requests.js';
+import { ec2, sts } from './requests.js';
 import { instanceUserData } from './user-data.js';
 
 type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIpAddress?: string; State?: { Name?: string } }[] }[] };
@@ -30,6 +30,8 @@ type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIp
 export async function awsTarget(project: Project, journal: Journal, name: AwsTargetName): Promise<Target> {
   const endpoint = resolveEndpoint(name, project.aws.region ?? process.env.AWS_REGION ?? 'us-east-1', project.aws.endpoint);
   const api = new AwsApi(endpoint);
+  // Fail before anything runs: no credentials, or an emulator that is down, is known in one call.
+  await api.send(sts.whoami());
   const env = journal.env;
   const docker: Docker = await connectDocker();
   const network = endpoint.emulated ? await ensureNetwork(docker, project.project, env) : '';

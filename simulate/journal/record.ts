@@ -56,6 +56,12 @@ export interface ReleaseRecord {
   image?: { ref: string; id: string };
   /** The image's bill of materials (bake/bom/bom.ts), for kiln diff. */
   bom?: Bom;
+  /** The rendered layer scripts, so a promotion can say which lines changed. */
+  recipe?: { layers: { name: string; digest: string; scripts: { origin: string; text: string }[] }[] };
+  /** For a promotion: the rehearsed release this one ships, which must have the same recipe digest. */
+  promotedFrom?: { env: string; release: string; recipeDigest: string; recipe?: ReleaseRecord['recipe'] };
+  /** Where this release was promoted to. */
+  promotedTo?: { env: string; target: string; release: string; outcome: string; at: string }[];
   specs: LaunchSpec[];
   instances: InstanceRecord[];
   lb?: { url: string; live: string[] };

@@ -16,6 +16,8 @@ export interface ReleaseOptions extends ContextOptions {
   env: string;
   /** Where to release (default: the environment's target, else local). */
   target?: TargetName;
+  /** Promotion: ship this existing tag, rehearsed as `promotedFrom`. */
+  promote?: { tag: string; from: NonNullable<ReleaseRecord['promotedFrom']> };
   faults?: Fault[];
   keepOld?: boolean;
 }
@@ -25,13 +27,14 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const environment = await openEnvironment(project, options.env, options.target);
   const { journal } = environment;
   const state = await journal.state();
-  const { n, tag } = await nextTag(project, environment, state);
+  const { n, tag } = options.promote ? await promotionTag(environment, state, options.promote.tag) : await nextTag(project, environment, state);
   const unlock = await takeLock(journal.lockFile, tag);
   try {
     const record: ReleaseRecord = {
       schema: 1, id: tag, project: project.project, env: options.env, target: environment.target.kind, n, tag, commit: '', previous: state.live,
       specs: [], instances: [], steps: STEPS.map((step) => ({ n: step.n, name: step.name, status: 'pending' })),
       faults: options.faults ?? [], keepOld: options.keepOld ?? false, outcome: 'running', startedAt: new Date().toISOString(), pid: process.pid,
+      ...(options.promote ? { promotedFrom: options.promote.from } : {}),
     };
     await journal.save(record);
     return await drive(releaseContext(environment, record, options), 'started');
@@ -113,6 +116,15 @@ async function interrupted(environment: Environment): Promise<ReleaseRecord> {
   const running = (await environment.journal.list()).filter((record) => record.outcome === 'running');
   if (running.length === 0) throw new UserError(`no interrupted release in environment ${environment.env}`, 'kiln status shows what is live; kiln release starts a new one');
   return running[running.length - 1]!;
+}
+
+/** A promotion keeps the rehearsed tag as its id; promoting the same tag twice into one environment is refused. */
+async function promotionTag(environment: Environment, state: EnvState, tag: string): Promise<{ n: number; tag: string }> {
+  if (existsSync(environment.journal.releaseFile(tag))) {
+    const earlier = await environment.journal.load(tag);
+    throw new UserError(`${tag} was already promoted to ${environment.env} (${earlier.outcome})`, 'kiln history --env shows it; rehearse a new release to promote again');
+  }
+  return { n: state.releaseCount + 1, tag };
 }
 
 /** The next release number whose tag is free in git and in the journal. */

@@ -20,10 +20,9 @@ export async function selectTarget(project: Project, journal: Journal, requested
   if (requested && state.target && state.target !== requested) {
     throw new UserError(`environment ${journal.env} runs on ${state.target}, not ${requested}`, `use --env to name another environment for ${requested}`);
   }
-  const target = requested ?? state.target ?? 'local';
-  if (!state.target) await journal.saveState({ ...state, target });
-  if (target !== 'local') return awsTarget(project, journal, target);
-  const docker = await connectDocker();
-  const network = await ensureNetwork(docker, project.project, journal.env);
-  return localTarget(docker, journal, project, network);
+  const name = requested ?? state.target ?? 'local';
+  const target = name === 'local' ? localTarget(await connectDocker(), journal, project, await ensureNetwork(await connectDocker(), project.project, journal.env)) : await awsTarget(project, journal, name);
+  // Remembered only once the target answered, so a failed first attempt leaves no journal behind.
+  if (!state.target) await journal.saveState({ ...(await journal.state()), target: name });
+  return target;
 }

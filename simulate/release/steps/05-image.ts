@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Step } from '../context.js';
+import { UserError } from '../../../bake/errors.js';
+import { recipeDifference, renderedLayers } from '../recipe-difference.js';
 
 /** 5. Image: bake the layered image from the export, labelled with the tag and commit. */
 export const image: Step = {
@@ -15,6 +17,11 @@ export const image: Step = {
     record.image = { ref: result.ref, id: result.id };
     record.recipeDigest = result.recipeDigest;
     record.bom = result.bom;
+    record.recipe = { layers: await renderedLayers(await context.built(), result.layers) };
+    await context.save();
+    if (record.promotedFrom && record.promotedFrom.recipeDigest !== result.recipeDigest) {
+      throw new UserError(`the recipe baked for ${context.target.kind} (${result.recipeDigest.slice(7, 19)}) is not the one rehearsed (${record.promotedFrom.recipeDigest.slice(7, 19)}):\n${recipeDifference(record.promotedFrom.recipe, record.recipe)}`, 'what ships must be what was rehearsed: rehearse this tag again, then promote that release');
+    }
     record.layers = result.layers;
     const cached = result.layers.filter((layer) => layer.cached).length;
     return `${result.ref} (${cached}/${result.layers.length} layers cached)`;

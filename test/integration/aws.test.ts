@@ -1,0 +1,145 @@
+import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../bake/errors.js';
+import { startLoad } from '../../simulate/load/load-generator.js';
+import { Journal } from '../../simulate/journal/journal.js';
+import { promote } from '../../simulate/release/promote.js';
+import { release } from '../../simulate/release/release.js';
+import { docker, kiln, recorder } from './fixtures.js';
+import { commitVersion, releaseProject, servedVersion } from './release-fixtures.js';
+
+const MOTO = process.env.KILN_MOTO_ENDPOINT ?? 'http://127.0.0.1:5005';
+const LOCALSTACK = process.env.KILN_LOCALSTACK_ENDPOINT ?? 'http://127.0.0.1:4566';
+const config = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const ec2 = new EC2Client(config(MOTO));
+const elb = new ElasticLoadBalancingV2Client(config(MOTO));
+
+async function instancesTagged(tags: Record<string, string>, states = ['pending', 'running', 'stopping', 'stopped']) {
+  const found = await ec2.send(new DescribeInstancesCommand({ Filters: [...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: states }] }));
+  return (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+}
+
+/** The listener's target group name: which release the ALB sends traffic to. */
+async function listenerGroup(): Promise<string | undefined> {
+  const groups = await elb.send(new DescribeTargetGroupsCommand({}));
+  const balancer = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers?.[0];
+  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: balancer?.LoadBalancerArn }))).Listeners?.[0];
+  const arn = listener?.DefaultActions?.[0]?.TargetGroupArn;
+  return groups.TargetGroups?.find((group) => group.TargetGroupArn === arn)?.TargetGroupName;
+}
+
+describe('release on AWS emulators', () => {
+  let fixture: Awaited<ReturnType<typeof releaseProject>>;
+  let url: string;
+  const options = (env: string, target: 'moto' | 'localstack') => ({ env, target, emit: recorder().emit, signal: new AbortController().signal });
+
+  beforeAll(async () => {
+    const answers = await fetch(`${MOTO}/moto-api/`).then((response) => response.ok, () => false);
+    if (!answers) throw new Error(`moto is not running at ${MOTO}: bash scripts/start-emulators.sh`);
+    await fetch(`${MOTO}/moto-api/reset`, { method: 'POST' });
+    fixture = await releaseProject('it-aws-local');
+  });
+  afterAll(async () => {
+    for (const env of ['it-moto', 'it-localstack', 'it-promo']) await (await import('../../simulate/release/destroy.js')).destroyEnvironment(await fixture.project(), env).catch(() => {});
+    await fixture.cleanup();
+  });
+
+  it('--plan lists every AWS call with its reversibility, sending nothing', async () => {
+    const result = await kiln(['release', '--target', 'aws', '--plan', '--json', '-C', fixture.dir], { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout) as { calls: { service: string; action: string; reversible: boolean; input: Record<string, unknown> }[] };
+    const actions = plan.calls.map((call) => `${call.service}.${call.action}`);
+    for (const action of ['ec2.RunInstances', 'ec2.CreateImage', 'elbv2.CreateTargetGroup', 'elbv2.ModifyListener', 'ec2.TerminateInstances']) expect(actions).toContain(action);
+    expect(plan.calls.find((call) => call.action === 'TerminateInstances')!.reversible).toBe(false);
+    const builder = plan.calls.find((call) => call.action === 'RunInstances')!;
+    expect(Buffer.from(String(builder.input.UserData), 'base64').toString()).toContain('apt-get install -y --no-install-recommends nodejs');
+  });
+
+  it('bakes an AMI and releases v1 on moto: instances, a target group, a listener, and a proxy that serves it', async () => {
+    const summary = await release(await fixture.project(), options('it-moto', 'moto'));
+    expect(summary.outcome, summary.error ?? '').toBe('live');
+    url = summary.url!;
+    expect(await servedVersion(url)).toBe('1.0.0');
+    const images = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [summary.recipeDigest!] }] }));
+    const ami = images.Images![0]!;
+    expect(await docker.getImage(`localstack-ec2/${ami.Name}:${ami.ImageId}`).inspect()).toBeTruthy();
+    expect(await instancesTagged({ 'kiln:purpose': 'builder' })).toEqual([]);
+    expect((await instancesTagged({ 'kiln:release': summary.release }, ['running'])).length).toBe(3);
+    expect(await listenerGroup()).toContain(summary.release);
+  });
+
+  it('releases v2 by moving the listener, without dropping a request, and retires v1 on EC2 too', async () => {
+    await commitVersion(fixture.dir, '2.0.0');
+    const load = startLoad(`${url}/version`, 20);
+    const summary = await release(await fixture.project(), options('it-moto', 'moto'));
+    const traffic = await load.stop();
+    expect(summary.outcome, summary.error ?? '').toBe('live');
+    expect({ errors: traffic.errors, bad: traffic.bad }).toEqual({ errors: 0, bad: {} });
+    expect(await servedVersion(url)).toBe('2.0.0');
+    expect(await listenerGroup()).toContain(summary.release);
+    expect(await instancesTagged({ 'kiln:release': 'hello-r1' })).toEqual([]);
+    const groups = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((group) => group.TargetGroupName);
+    expect(groups.some((name) => name!.endsWith('hello-r1'))).toBe(false);
+  });
+
+  it('reuses the AMI of an unchanged recipe, and a failed production test moves the listener back', async () => {
+    const { emit, events } = recorder();
+    const summary = await release(await fixture.project(), { ...options('it-moto', 'moto'), emit, faults: ['prod-test:fail'] });
+    expect(summary.outcome).toBe('rolled-back');
+    expect(events.some((event) => event.type === 'notice' && /already carries recipe .* reused/.test(event.message))).toBe(true);
+    expect(await listenerGroup()).toContain('hello-r2');
+    expect(await servedVersion(url)).toBe('2.0.0');
+    expect(await instancesTagged({ 'kiln:release': summary.release })).toEqual([]);
+  });
+
+  it('says when an emulator is down, before anything runs', async () => {
+    process.env.KILN_MOTO_ENDPOINT = 'http://127.0.0.1:5999';
+    try {
+      await expect(release(await fixture.project(), options('it-moto-down', 'moto'))).rejects.toThrow(/moto is not answering at http:\/\/127\.0\.0\.1:5999/);
+    } finally {
+      delete process.env.KILN_MOTO_ENDPOINT;
+    }
+    expect(await new Journal(fixture.dir, 'it-moto-down', 'hello').list()).toEqual([]);
+  });
+
+  it('on LocalStack community, which has no ELBv2, the local proxy plays the ALB and kiln says so', async () => {
+    const up = await fetch(`${LOCALSTACK}/_localstack/health`).then((response) => response.ok, () => false);
+    expect(up, `LocalStack is not running at ${LOCALSTACK}; see .kiln-venv/localstack-error.log`).toBe(true);
+    const { emit, events } = recorder();
+    const summary = await release(await fixture.project(), { ...options('it-localstack', 'localstack'), emit });
+    expect(summary.outcome, summary.error ?? '').toBe('live');
+    expect(events.some((event) => event.type === 'notice' && /no ELBv2.*local proxy plays the ALB alone/.test(event.message))).toBe(true);
+    expect((await new Journal(fixture.dir, 'it-localstack', 'hello').state()).aws?.mode).toBe('local-proxy-only');
+    expect(await servedVersion(summary.url!)).toBe('2.0.0');
+  });
+
+  it('promotes a rehearsed local release to moto with the same recipe digest, linking both journals', async () => {
+    const rehearsal = await fixture.release();
+    expect(rehearsal.outcome).toBe('live');
+    const promoted = await promote(await fixture.project(), { release: rehearsal.release, fromEnv: fixture.env, to: 'moto', env: 'it-promo', emit: recorder().emit, signal: new AbortController().signal });
+    expect(promoted.outcome, promoted.error ?? '').toBe('live');
+    expect(promoted.recipeDigest).toBe(rehearsal.recipeDigest);
+    const shipped = await new Journal(fixture.dir, 'it-promo', 'hello').load(rehearsal.release);
+    expect(shipped.promotedFrom).toMatchObject({ env: fixture.env, release: rehearsal.release });
+    expect((await new Journal(fixture.dir, fixture.env, 'hello').load(rehearsal.release)).promotedTo?.[0]).toMatchObject({ env: 'it-promo', outcome: 'live' });
+  });
+
+  it('refuses to promote when the recipe differs from the rehearsal, naming the layer and the lines', async () => {
+    const journal = new Journal(fixture.dir, fixture.env, 'hello');
+    const rehearsal = (await journal.list()).at(-1)!;
+    // A rehearsal made with an older template: its packages script said something else.
+    const packages = rehearsal.recipe!.layers.find((layer) => layer.name === 'packages')!;
+    packages.scripts[0]!.text = packages.scripts[0]!.text.replace('apt-get clean', 'apt-get autoclean');
+    packages.digest = `sha256:${'0'.repeat(64)}`;
+    rehearsal.recipeDigest = `sha256:${'1'.repeat(64)}`;
+    await journal.save(rehearsal);
+    const summary = await promote(await fixture.project(), { release: rehearsal.id, fromEnv: fixture.env, to: 'moto', env: 'it-promo-2', emit: recorder().emit, signal: new AbortController().signal });
+    expect(summary.outcome).toBe('failed');
+    expect(summary.error).toContain('layer packages');
+    expect(summary.error).toContain('- apt-get autoclean');
+    expect(summary.error).toContain('+ apt-get clean');
+    expect(await instancesTagged({ 'kiln:env': 'it-promo-2' })).toEqual([]);
+    await expect(promote(await fixture.project(), { release: 'hello-r999', fromEnv: fixture.env, to: 'moto', emit: recorder().emit, signal: new AbortController().signal })).rejects.toThrow(UserError);
+  });
+});
