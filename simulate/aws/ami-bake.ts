@@ -80,9 +80,17 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     image = undefined; // made: not to be deregistered by the cleanup below
     return baked(made, false);
   } finally {
-    if (image) await api.send(ec2.deregisterImage(image)).catch(() => undefined);
+    if (image) await discardImage(api, image);
     if (builder) await api.send(ec2.terminateInstances([builder])).catch(() => undefined);
   }
+}
+
+/** Deregister a half-made AMI and delete its snapshots, so a failed bake leaves no orphan volume data. */
+async function discardImage(api: AwsApi, imageId: string): Promise<void> {
+  const described = await api.send<{ Images?: { BlockDeviceMappings?: { Ebs?: { SnapshotId?: string } }[] }[] }>(ec2.describeImage(imageId)).catch(() => ({ Images: [] }));
+  const snapshots = (described.Images?.[0]?.BlockDeviceMappings ?? []).map((mapping) => mapping.Ebs?.SnapshotId).filter((id): id is string => Boolean(id));
+  await api.send(ec2.deregisterImage(imageId)).catch(() => undefined);
+  for (const snapshot of snapshots) await api.send({ service: 'ec2', action: 'DeleteSnapshot', reversible: false, input: { SnapshotId: snapshot } }).catch(() => undefined);
 }
 
 async function waitFor(api: AwsApi, instanceId: string, state: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {

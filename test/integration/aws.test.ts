@@ -143,3 +143,37 @@ describe('release on AWS emulators', () => {
     await expect(promote(await fixture.project(), { release: 'hello-r999', fromEnv: fixture.env, to: 'moto', emit: recorder().emit, signal: new AbortController().signal })).rejects.toThrow(UserError);
   });
 });
+
+describe('AMI bake failure paths', () => {
+  it('an interrupted bake terminates its builder and leaves no AMI for the recipe', async () => {
+    const fixture = await releaseProject('it-ami-fail');
+    try {
+      const { appendFile } = await import('node:fs/promises');
+      const { execFileSync } = await import('node:child_process');
+      const { join } = await import('node:path');
+      const { AwsApi } = await import('../../simulate/aws/api.js');
+      const { bakeAmi } = await import('../../simulate/aws/ami-bake.js');
+      const { resolveBaseAmi } = await import('../../simulate/aws/base-ami.js');
+      // A recipe no earlier test baked, so there is no AMI to reuse.
+      await appendFile(join(fixture.dir, 'src', 'server.mjs'), `\n// ${Date.now()}-${Math.random()}\n`);
+      execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+      const api = new AwsApi({ target: 'moto', endpoint: MOTO, region: 'us-east-1', emulated: true });
+      const project = await fixture.project();
+      const stop = new AbortController();
+      const emit = (event: { type: string; line?: string }) => {
+        if (event.type === 'log' && /builder i-\S+ launched/.test(event.line ?? '')) stop.abort(new Error('interrupted by the test'));
+      };
+      const baseAmi = await resolveBaseAmi(api, docker, project, project.aws.base_ami, () => {});
+      const failure = await bakeAmi(api, project, { emit: emit as never, signal: stop.signal, git: { commit: 'test', dirty: true }, stateDir: join(fixture.dir, '.kiln'), instanceType: 't3.micro', baseAmi, docker }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(UserError);
+      expect(stop.signal.aborted).toBe(true);
+      const builders = await instancesTagged({ 'kiln:purpose': 'builder' });
+      expect(builders).toEqual([]);
+      const recipe = (api.sent.find((request) => request.action === 'DescribeImages' && JSON.stringify(request.input).includes('kiln:recipe-digest'))!.input.Filters as { Values: string[] }[])[0]!.Values[0]!;
+      const left = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [recipe] }] }));
+      expect(left.Images).toEqual([]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
