@@ -1,10 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentStatus } from '../../../simulate/release/status.js';
-import { KILN_BIN } from '../../integration/fixtures.js';
+import { KILN_BIN, kiln } from '../../integration/fixtures.js';
 import { releaseProject } from '../../integration/release-fixtures.js';
 import { TmuxKiln } from './tmux.js';
+
+/** Processes whose working directory is inside `dir` (the release's build export lives there). */
+function processesIn(dir: string): string[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+    } catch {
+      return false;
+    }
+  });
+}
 
 const STEPS = ['freeze', 'tag', 'build', 'test', 'image', 'configure', 'launch', 'test image', 'start services', 'cutover', 'test in production', 'shut down old stack'];
 
@@ -90,5 +101,25 @@ describe('kiln in a real terminal', () => {
     expect(status.serving).toBe('hello-r1');
     await terminal.keys('q');
     await terminal.waitFor(/kiln exited 0/, 15_000);
+  });
+
+  it('Ctrl-C then detach leaves at once with no process behind, and kiln release --resume finishes the release', async () => {
+    const { fixture, terminal } = await open('ui-e2e-detach');
+    await terminal.waitFor(/nothing is live yet/, 30_000);
+    await terminal.keys('r');
+    // Step 4 runs app.test in a child process: the moment to check that detaching leaves no orphan.
+    await terminal.waitFor(/ 4 test\s+running/, 300_000);
+    await terminal.keys('C-c');
+    const asked = await terminal.waitFor(/Stop release hello-r1/, 10_000);
+    expect(asked).toContain(`finish it: kiln release --resume --env ui-e2e-detach`);
+    await terminal.keys('d');
+    const left = await terminal.waitFor(/kiln exited 1/, 15_000);
+    expect(left).toContain('kiln: detached from release hello-r1');
+    expect(left).toContain('finish it:  kiln release --resume --env ui-e2e-detach');
+    expect(processesIn(fixture.dir)).toEqual([]);
+
+    const resumed = await kiln(['-C', fixture.dir, 'release', '--resume', '--yes', '--env', 'ui-e2e-detach', '--json']);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!).outcome).toBe('live');
   });
 });
