@@ -19,6 +19,8 @@ if [ "$example" = false ] || [ "$can_install" = true ]; then
   command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
   command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
   [ "$example" = true ] || command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
+  # tmux drives the terminal UI's end-to-end tests in a real terminal.
+  [ "$example" = true ] || command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
 fi
 if ! bash "$here/docker-ping.sh" >/dev/null 2>&1; then
   command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)

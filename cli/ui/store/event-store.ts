@@ -1,5 +1,6 @@
 import type { Emit, KilnEvent } from '../../../bake/events.js';
 import { LogRing, isLogEntry } from './log-ring.js';
+import { redactDeep } from '../../../bake/secrets/redact.js';
 import { applyEvent, copyViewState, emptyViewState, type ViewState } from './view-state.js';
 
 /** What a render sees: the state as of the last flush, and the ring to read the log window from. */
@@ -48,7 +49,9 @@ export class EventStore {
     this.snapshot = { ...copyViewState(this.state), log: this.ring };
   }
 
-  readonly emit: Emit = (event: KilnEvent) => {
+  readonly emit: Emit = (raw: KilnEvent) => {
+    // The screen is an output sink like any other: secret values never reach it.
+    const event = redactDeep(raw);
     if (isLogEntry(event)) {
       this.ring.push(event);
       this.state.logCount++;
