@@ -26,7 +26,7 @@ describe('HomeView', () => {
     const { frame } = draw(<HomeView project="hello" env="local" home={home} armedFaults={[]} now={NOW} height={20} />);
     expect(frame()).toMatchInlineSnapshot(`
       "hello
-      targets  docker (local engine) · aws ami: not yet
+      targets  docker (local engine) · moto · localstack · aws: kiln release --target
       env      local
       live     hello-r2 at http://127.0.0.1:8480 · serving · 2/2 healthy
 
@@ -40,7 +40,7 @@ describe('HomeView', () => {
         v  verify     boot the latest bake with the network off and run its image tests
         r  release    release: the twelve steps, with a question before cutover
         o  roll back  serve the release before the live one again
-        p  promote    promote to AWS — promote needs an AWS target (not yet)
+        p  promote    promote to AWS — from the command line: kiln promote <release> --to aws
         h  history    every release in this environment
 
 

@@ -171,14 +171,14 @@ describe('keys', () => {
   it('? shows the key map, promote is disabled, h shows the history', async () => {
     const ui = start({ history: [historyEntry('hello-r1', 'live', '2026-01-01T10:00:00Z', { live: true })] });
     await waitFor(ui.frame, (text) => text.includes('* hello-r1'));
-    expect(ui.frame().split('\n').at(-1)).toBe('b bake · v verify · r release · o roll back · p promote (not yet) · h history · ? keys · q quit');
+    expect(ui.frame().split('\n').at(-1)).toBe('b bake · v verify · r release · o roll back · p promote (cli) · h history · ? keys · q quit');
     ui.stdin.write('?');
     const map = await waitFor(ui.frame, (text) => text.includes('Keys (? or esc closes)'));
     expect(map).toContain('After Ctrl-C');
-    expect(map).toMatch(/Home\s+b bake · v verify · r release · o roll back · p promote \(not yet\)/);
+    expect(map).toMatch(/Home\s+b bake · v verify · r release · o roll back · p promote \(cli\)/);
     ui.stdin.write('?');
     ui.stdin.write('p');
-    await waitFor(ui.frame, (text) => text.includes('promote is not available yet: it needs an AWS target'));
+    await waitFor(ui.frame, (text) => text.includes('promote runs from the command line: kiln promote <release> --to aws'));
     ui.stdin.write('h');
     await waitFor(ui.frame, (text) => text.includes('History · ui-test · 1 releases'));
     expect(existsSync(join(ui.project.dir, '.kiln', 'logs'))).toBe(false);

@@ -33,7 +33,7 @@ export function HomeView({ project, env, home, armedFaults, now, height }: HomeV
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Text bold>{project}</Text>
-      <Text wrap="truncate-end"><Text dimColor>{'targets'.padEnd(9)}</Text>docker (local engine) <Text dimColor>· aws ami: not yet</Text></Text>
+      <Text wrap="truncate-end"><Text dimColor>{'targets'.padEnd(9)}</Text>docker (local engine) <Text dimColor>· moto · localstack · aws: kiln release --target</Text></Text>
       <Text wrap="truncate-end"><Text dimColor>{'env'.padEnd(9)}</Text>{env}</Text>
       <Box><Text dimColor>{'live'.padEnd(9)}</Text><LiveLine home={home} /></Box>
       {armedFaults.length > 0 ? <Text color="magenta" wrap="truncate-end">{'faults'.padEnd(9)}{armedFaults.join(', ')} injected into the next release</Text> : null}

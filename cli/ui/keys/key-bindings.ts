@@ -38,7 +38,7 @@ export const KEY_GROUPS: Record<string, Binding[]> = {
     { keys: 'v', label: 'verify', match: char('v'), run: (session) => void startVerify(session) },
     { keys: 'r', label: 'release', match: char('r'), run: (session) => void startRelease(session) },
     { keys: 'o', label: 'roll back', match: char('o'), run: (session) => void planRollback(session, { afterFailure: false }) },
-    { keys: 'p', label: 'promote', disabled: 'promote needs an AWS target (not yet)', match: char('p'), run: (session) => session.update({ message: 'promote is not available yet: it needs an AWS target' }) },
+    { keys: 'p', label: 'promote', disabled: 'from the command line: kiln promote <release> --to aws', match: char('p'), run: (session) => session.update({ message: 'promote runs from the command line: kiln promote <release> --to aws (or moto, localstack)' }) },
     { keys: 'h', label: 'history', match: char('h'), run: (session) => session.openHistory() },
     help,
     quit,
