@@ -44,7 +44,9 @@ describe('kiln in a real terminal', () => {
     expect(asking).toMatch(/✓  9 start services\s+done/);
 
     await terminal.resize(100, 30);
-    const resized = await terminal.waitFor((screen) => screen.split('\n').length <= 31 && /Cut over to hello-r1\?/.test(screen), 10_000);
+    // Wait for a whole redrawn frame: ink erases and rewrites, so a capture can land between the two.
+    const header = (screen: string) => screen.split('\n').filter((line) => line.startsWith('kiln · hello · env ui-e2e-live')).length;
+    const resized = await terminal.waitFor((screen) => screen.split('\n').length <= 31 && /Cut over to hello-r1\?/.test(screen) && header(screen) === 1, 10_000);
     expect(resized.split('\n').filter((line) => line.startsWith('kiln · hello · env ui-e2e-live'))).toHaveLength(1);
     expect(Math.max(...resized.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
 
