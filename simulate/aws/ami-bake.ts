@@ -10,7 +10,7 @@ import type { BakedImage } from '../targets/target.js';
 import { AwsApi } from './api.js';
 import { emulatedImageRef } from './emulated-images.js';
 import { ec2 } from './requests.js';
-import { builderUserData, USER_DATA_LIMIT } from './user-data.js';
+import { builderUserData, inputsArchive, USER_DATA_LIMIT } from './user-data.js';
 
 export interface AmiBakeOptions {
   emit: Emit;
@@ -53,9 +53,13 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     return baked(reuse, true);
   }
 
-  const userData = builderUserData(await renderLayers(project, { withInputs: false }));
-  if (!api.endpoint.emulated && Buffer.byteLength(userData) > USER_DATA_LIMIT) {
-    throw new UserError(`the builder's user-data is ${Buffer.byteLength(userData)} bytes, over EC2's 16 KB limit`, 'shorten the layer templates; staging inputs through S3 is not built yet');
+  const layers = await renderLayers(project);
+  const userData = builderUserData(layers, await inputsArchive(layers));
+  if (Buffer.byteLength(userData) > USER_DATA_LIMIT) {
+    const message = `the builder's user-data (scripts plus inputs, compressed) is ${Buffer.byteLength(userData)} bytes, over EC2's 16 KB limit`;
+    // An emulator runs no user-data, so there it is only worth a warning; AWS would refuse the call.
+    if (!api.endpoint.emulated) throw new UserError(message, 'make the artifact smaller; staging larger inputs through S3 is not built yet');
+    emit({ type: 'notice', level: 'warn', message: `${message}; real AWS would refuse it` });
   }
   let builder: string | undefined;
   let image: string | undefined;

@@ -3,7 +3,7 @@ import { renderConfigure, renderLayers } from '../../bake/recipe/recipe.js';
 import { lbRole } from '../lb/load-balancer.js';
 import { elbName } from './aws-lb.js';
 import { ec2, elbv2, ssm, sts, type AwsRequest } from './requests.js';
-import { builderUserData, instanceUserData } from './user-data.js';
+import { builderUserData, inputsArchive, instanceUserData } from './user-data.js';
 
 /** One planned call, with the phase of the release that makes it. */
 export interface PlannedCall extends AwsRequest {
@@ -15,7 +15,9 @@ export interface PlannedCall extends AwsRequest {
  * sends — with <placeholders> for ids AWS has not assigned yet. Nothing is sent.
  */
 export async function planAwsRelease(project: Project, env: string, release = '<release>'): Promise<PlannedCall[]> {
-  const layers = await renderLayers(project, { withInputs: false });
+  // Inputs are embedded when the artifact is built; a plan made before the build shows the scripts alone.
+  const layers = await renderLayers(project).catch(() => renderLayers(project, { withInputs: false }));
+  const inputs = layers.some((layer) => layer.inputs.length) ? await inputsArchive(layers) : undefined;
   const role = lbRole(project);
   const at = (step: string, request: AwsRequest): PlannedCall => ({ step, ...request });
   const baseAmi = project.aws.base_ami.startsWith('ami-') ? project.aws.base_ami : '<base-ami>';
@@ -24,7 +26,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   if (!project.aws.base_ami.startsWith('ami-')) calls.push(at('5 image', ssm.getParameter(project.aws.base_ami.replace(/^resolve:ssm:/, ''))));
   calls.push(
     at('5 image', ec2.findImagesByDigest('<recipe-digest>')),
-    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData: builderUserData(layers), subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
+    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData: builderUserData(layers, inputs), subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
     at('5 image', { service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: ['<builder>'] } }),
     at('5 image', ec2.createImage('<builder>', `kiln-${project.project}-<recipe12>`, { 'kiln:recipe-digest': '<recipe-digest>', 'kiln:release-tag': release })),
     at('5 image', ec2.describeImage('<ami>')),

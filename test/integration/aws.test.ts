@@ -177,3 +177,48 @@ describe('AMI bake failure paths', () => {
     }
   });
 });
+
+describe('the AMI builder user-data', () => {
+  it('carries the inputs and, run on the base, installs the app as the Docker bake does', async () => {
+    const fixture = await releaseProject('it-userdata');
+    try {
+      const { readFile, writeFile } = await import('node:fs/promises');
+      const { execFileSync } = await import('node:child_process');
+      const { join } = await import('node:path');
+      const { renderLayers } = await import('../../bake/recipe/recipe.js');
+      const { resolveBase } = await import('../../bake/docker/base-image.js');
+      const { builderUserData, inputsArchive, USER_DATA_LIMIT } = await import('../../simulate/aws/user-data.js');
+      const { extract } = await import('tar-stream');
+      // No apt packages, so the builder needs no network: the test runs it with networking off.
+      await writeFile(join(fixture.dir, 'kiln.yaml'), (await readFile(join(fixture.dir, 'kiln.yaml'), 'utf8')).replace('apt: [nodejs]', 'apt: []'));
+      execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+      const project = await fixture.project();
+      const layers = await renderLayers(project);
+      const userData = builderUserData(layers, await inputsArchive(layers));
+      expect(Buffer.byteLength(userData)).toBeLessThan(USER_DATA_LIMIT);
+      const base = await resolveBase(docker, project.os, () => {});
+      // A stand-in for poweroff: in a container the builder's last command just reports.
+      const script = `printf '#!/bin/sh\\necho powered off\\n' > /usr/local/sbin/poweroff && chmod +x /usr/local/sbin/poweroff\n${userData}`;
+      const container = await docker.createContainer({ Image: base.ref, Entrypoint: ['/bin/sh', '-c'], Cmd: [script], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' }, Labels: { 'kiln.managed': 'true' } });
+      try {
+        await container.start();
+        expect((await container.wait()).StatusCode).toBe(0);
+        const archive = (await container.getArchive({ path: '/opt/app/version.json' })) as unknown as NodeJS.ReadableStream;
+        const content = await new Promise<string>((done, fail) => {
+          const reader = extract();
+          reader.on('entry', (_header, stream, next) => {
+            const chunks: Buffer[] = [];
+            stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer)).on('end', () => { done(Buffer.concat(chunks).toString()); next(); });
+          });
+          reader.on('error', fail);
+          archive.pipe(reader);
+        });
+        expect(JSON.parse(content)).toEqual({ version: '1.0.0' });
+      } finally {
+        await container.remove({ force: true });
+      }
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
