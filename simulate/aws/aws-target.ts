@@ -19,6 +19,7 @@ import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
 import { ec2, sts } from './requests.js';
 import { instanceUserData } from './user-data.js';
+import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
 
 type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIpAddress?: string; State?: { Name?: string } }[] }[] };
 
@@ -73,7 +74,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       let id = await ec2IdOf(spec.instanceId);
       if (!id) {
         const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
-          imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role),
+          imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role, ssmSecretsAtBoot(project.project, env, spec.secrets)),
           subnetId: (await vpc()).subnetIds[0], clientToken: spec.instanceId,
           tags: { Name: spec.name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': spec.role, 'kiln:spec-id': spec.instanceId },
         }));
@@ -129,6 +130,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       const container = docker.getContainer(emulatedInstanceName(idFromName(instanceName)));
       await (kind === 'kill' ? container.kill() : container.pause());
     },
+    secretValues: (built) => ssmSecrets(api, built, env),
     instanceName: (specRole, instanceId) => localNames.instance(project.project, env, specRole, instanceId),
   };
 }

@@ -4,6 +4,7 @@ import { lbRole } from '../lb/load-balancer.js';
 import { elbName } from './aws-lb.js';
 import { ec2, elbv2, ssm, sts, type AwsRequest } from './requests.js';
 import { builderUserData, inputsArchive, instanceUserData } from './user-data.js';
+import { ssmSecretName, ssmSecretsAtBoot } from './ssm-secrets.js';
 
 /** One planned call, with the phase of the release that makes it. */
 export interface PlannedCall extends AwsRequest {
@@ -32,11 +33,14 @@ export async function planAwsRelease(project: Project, env: string, release = '<
     at('5 image', ec2.describeImage('<ami>')),
     at('5 image', ec2.terminateInstances(['<builder>'])),
   );
+  for (const name of project.secrets) {
+    calls.push(at('6 configure', { service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: ssmSecretName(project.project, env, name), WithDecryption: true } }));
+  }
   for (const [name, settings] of Object.entries(project.roles)) {
     const configure = (await renderConfigure(project, name)).text;
     for (let index = 0; index < settings.count; index++) {
       calls.push(at(index === 0 ? '7 launch' : '9 start services', ec2.runInstance({
-        imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name), subnetId: subnet,
+        imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name, ssmSecretsAtBoot(project.project, env, project.secrets)), subnetId: subnet,
         clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name },
       })));
     }

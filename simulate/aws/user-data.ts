@@ -41,7 +41,7 @@ const META_KEYS = ['instance-id', 'ami-id', 'instance-type', 'placement/availabi
  * An EC2 instance's user-data: copy the instance metadata (IMDSv2, the platform itself) into the same
  * /run/kiln/meta-data tree the local target writes, run the role's configure script, start the role.
  */
-export function instanceUserData(configure: string, command: string, role: string): string {
+export function instanceUserData(configure: string, command: string, role: string, secretLines: readonly string[] = []): string {
   return [
     '#!/bin/sh',
     '# kiln instance boot: metadata from IMDS, then configure, then the role. Nothing else is fetched.',
@@ -51,6 +51,7 @@ export function instanceUserData(configure: string, command: string, role: strin
     'mkdir -p /run/kiln/meta-data/placement /run/kiln/meta-data/tags/instance /etc/kiln',
     ...META_KEYS.map((key) => `imds ${key} > /run/kiln/meta-data/${key}`),
     `printf %s ${shellQuote(role)} > /run/kiln/meta-data/tags/instance/Role`,
+    ...secretLines,
     "cat > /run/kiln/user-data <<'KILN_CONFIGURE'",
     configure.trimEnd(),
     'KILN_CONFIGURE',

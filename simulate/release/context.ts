@@ -29,7 +29,7 @@ export interface ReleaseContext {
   /** The project as exported from the release tag (step 3 makes it). */
   built(): Promise<Project>;
   /** Secret values for launches, read from the environment or secret files; never journaled. */
-  secretValues(): ReadonlyMap<string, string>;
+  secretValues(): Promise<ReadonlyMap<string, string>>;
 }
 
 /** One of the twelve steps. `cleanup` runs in reverse order after a failure, and must work from the journal alone. */

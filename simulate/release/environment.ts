@@ -4,7 +4,6 @@ import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import { Journal } from '../journal/journal.js';
-import { resolveSecrets } from '../../bake/secrets/resolve.js';
 import type { ReleaseRecord } from '../journal/record.js';
 import { selectTarget } from '../targets/select-target.js';
 import type { Target } from '../targets/target.js';
@@ -36,7 +35,7 @@ export interface ContextOptions {
 /** A step context around a journal record; `save` persists the record after every change a step makes. */
 export function releaseContext(environment: Environment, record: ReleaseRecord, options: ContextOptions): ReleaseContext {
   let built: Project | undefined;
-  let secrets: ReadonlyMap<string, string> | undefined;
+  let secrets: Promise<ReadonlyMap<string, string>> | undefined;
   return {
     ...environment,
     record,
@@ -46,7 +45,7 @@ export function releaseContext(environment: Environment, record: ReleaseRecord, 
     keepOld: record.keepOld,
     decide: options.decide ?? (async () => true),
     save: () => environment.journal.save(record),
-    secretValues: () => (secrets ??= resolveSecrets(environment.project, { required: true })),
+    secretValues: () => (secrets ??= environment.target.secretValues(environment.project)),
     async built() {
       if (built) return built;
       if (!record.workdir || !existsSync(record.workdir)) throw new UserError(`the build export of ${record.id} is gone`, 'abort this release (kiln release --abort) and release again');

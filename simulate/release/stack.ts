@@ -7,7 +7,7 @@ export async function launchAndWait(context: ReleaseContext, specs: LaunchSpec[]
   const { record } = context;
   const launched: InstanceRecord[] = [];
   for (const spec of specs) {
-    const instance = await context.target.launch({ ...spec, secrets: spec.secrets ?? [] }, record.id, spec.secrets?.length ? context.secretValues() : undefined);
+    const instance = await context.target.launch({ ...spec, secrets: spec.secrets ?? [] }, record.id, spec.secrets?.length ? await context.secretValues() : undefined);
     record.instances = [...record.instances.filter((known) => known.instanceId !== instance.instanceId), instance];
     await context.save();
     launched.push(instance);

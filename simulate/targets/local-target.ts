@@ -8,6 +8,7 @@ import { instanceRunning, launchInstance, terminateInstance, waitInstanceHealthy
 import { INSTANCE_LABEL, localNames } from '../local/names.js';
 import type { Project } from '../../bake/config/project.js';
 import type { Target } from './target.js';
+import { resolveSecrets } from '../../bake/secrets/resolve.js';
 
 /** The local Docker engine as a cloud: containers on the environment's network, HAProxy in front. */
 export function localTarget(docker: Docker, journal: Journal, project: Project, network: string): Target {
@@ -33,6 +34,7 @@ export function localTarget(docker: Docker, journal: Journal, project: Project, 
       const container = docker.getContainer(name);
       await (kind === 'kill' ? container.kill() : container.pause());
     },
+    secretValues: async (built) => resolveSecrets(built, { required: true }),
     instanceName: (role, instanceId) => localNames.instance(project.project, env, role, instanceId),
   };
 }

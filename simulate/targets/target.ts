@@ -54,6 +54,8 @@ export interface Target {
   instancesOf(release: string): Promise<string[]>;
   /** Rehearsal faults: an instance that dies, or one that stops answering. */
   fault(kind: 'kill' | 'hang', instanceName: string): Promise<void>;
+  /** Secret values for launches: from $NAME or .kiln/secrets locally, from SSM SecureString on the aws targets. */
+  secretValues(project: Project): Promise<ReadonlyMap<string, string>>;
   /** Container, network or instance name for an instance. */
   instanceName(role: string, instanceId: string): string;
 }

@@ -222,3 +222,29 @@ describe('the AMI builder user-data', () => {
     }
   });
 });
+
+describe('secrets on the aws targets', () => {
+  it('come from SSM SecureString at release time and reach the instance; a missing one stops the release', async () => {
+    const { SSMClient, PutParameterCommand } = await import('@aws-sdk/client-ssm');
+    const { createHash, randomBytes } = await import('node:crypto');
+    const { edit } = await import('./release-fixtures.js');
+    const { commitAll } = await import('./fixtures.js');
+    const fixture = await releaseProject('it-ssm');
+    try {
+      const secret = `ssm-${randomBytes(10).toString('hex')}`;
+      const digest = createHash('sha256').update(secret).digest('hex');
+      await edit(fixture.dir, 'kiln.yaml', (text) => text.replace('secrets: []', 'secrets: [API_TOKEN]').replace('    - name: app is installed\n', `    - name: the secret arrived\n      run: sha256sum /run/kiln/secrets/API_TOKEN | grep -q ${digest}\n    - name: app is installed\n`));
+      await commitAll(fixture.dir, 'a secret from SSM');
+      const missing = await release(await fixture.project(), { env: 'it-ssm', target: 'moto', emit: recorder().emit, signal: new AbortController().signal });
+      expect(missing.outcome).toBe('failed');
+      expect(missing.error).toContain('secret API_TOKEN has no value in SSM parameter /kiln/hello/it-ssm/API_TOKEN');
+      await new SSMClient(config(MOTO)).send(new PutParameterCommand({ Name: '/kiln/hello/it-ssm/API_TOKEN', Type: 'SecureString', Value: secret }));
+      const summary = await release(await fixture.project(), { env: 'it-ssm', target: 'moto', emit: recorder().emit, signal: new AbortController().signal });
+      expect(summary.outcome, summary.error ?? '').toBe('live');
+      expect(JSON.stringify(await new Journal(fixture.dir, 'it-ssm', 'hello').list())).not.toContain(secret);
+    } finally {
+      await (await import('../../simulate/release/destroy.js')).destroyEnvironment(await fixture.project(), 'it-ssm').catch(() => {});
+      await fixture.cleanup();
+    }
+  });
+});

@@ -12,7 +12,7 @@ export const configure: Step = {
   async run(context) {
     const { record } = context;
     const built = await context.built();
-    context.secretValues(); // a missing secret stops the release here, before anything is launched
+    await context.secretValues(); // a missing secret stops the release here, before anything is launched
     const specs: LaunchSpec[] = [];
     for (const [role, settings] of Object.entries(built.roles)) {
       const script = (await renderConfigure(built, role)).text;
