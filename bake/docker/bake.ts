@@ -16,6 +16,7 @@ import { LABEL } from './labels.js';
 import { resolveSecrets } from '../secrets/resolve.js';
 import { bakeLayer } from './bake-layer.js';
 import { connectDocker } from './connect.js';
+import { removeStaleHelpers } from './stale-containers.js';
 import { imageLabels, tagFinalImage } from './final-image.js';
 
 export interface BakeOptions {
@@ -53,6 +54,8 @@ export async function bakeDocker(project: Project, options: BakeOptions): Promis
   }
   const rendered = await phase(emit, 'render', () => renderLayers(project));
   const docker = options.docker ?? (await connectDocker());
+  const stale = await removeStaleHelpers(docker);
+  if (stale) emit({ type: 'notice', level: 'info', message: `removed ${stale} helper container(s) an interrupted kiln left behind` });
   const base = await phase(emit, 'base', () => resolveBase(docker, project.os, emit), (found) => `${found.description} (${found.how})`);
   const recipe = chainRecipe(base.digest, rendered);
   const secrets = resolveSecrets(project, { required: false });

@@ -41,7 +41,7 @@ describe('release on AWS emulators', () => {
     fixture = await releaseProject('it-aws-local');
   });
   afterAll(async () => {
-    for (const env of ['it-moto', 'it-localstack', 'it-promo']) await (await import('../../simulate/release/destroy.js')).destroyEnvironment(await fixture.project(), env).catch(() => {});
+    for (const env of ['it-moto', 'it-localstack', 'it-promo', 'it-promo-2']) await (await import('../../simulate/release/destroy.js')).destroyEnvironment(await fixture.project(), env).catch(() => {});
     await fixture.cleanup();
   });
 
