@@ -91,12 +91,15 @@ Exit code 0 only when the release went live.`)
 
 program.command('push').argument('[release|image]', 'a release id, or an image (default: the project\'s latest bake)')
   .description('push an image that passed kiln verify to a registry, tagged with its recipe digest and release tag')
-  .option('--to <registry>', 'the registry, host[:port][/path], e.g. 127.0.0.1:5000 (required)')
+  .option('--to <registry>', 'the registry, host[:port][/path], e.g. 127.0.0.1:5000, or ecr (required)')
+  .option('--aws <target>', 'with --to ecr: aws (default), or the moto / localstack emulators')
   .option('--force', 'push even without a passing verification (warned, and journaled as forced)')
   .option('--env <name>', 'the environment whose journal holds the release', 'local')
   .addHelpText('after', `
 The pushed repo@sha256 digest is journaled in .kiln/journal/pushes.json, and in the release's record
-when you push a release. A local registry: bash scripts/start-registry.sh (127.0.0.1:5000).`)
+when you push a release. A local registry: bash scripts/start-registry.sh (127.0.0.1:5000).
+--to ecr creates the repository kiln/<project> when missing and logs in with GetAuthorizationToken; on an
+emulator, whose ECR stores no layers, the local registry holds them and the manifest goes to its ECR.`)
   .action(load('push'));
 
 program.command('promote').argument('<release>', 'a release that went live in rehearsal, e.g. hello-r3')

@@ -27,7 +27,7 @@ export function layerNames(diffIds: readonly string[]): Map<string, string> {
 }
 
 /** Tag the image into the registry's repository, push each tag, and untag what this push added locally. */
-export async function sendPush(docker: Docker, plan: PushPlan, diffIds: readonly string[], emit: Emit, signal?: AbortSignal): Promise<SentPush> {
+export async function sendPush(docker: Docker, plan: PushPlan, diffIds: readonly string[], emit: Emit, signal?: AbortSignal, auth: Record<string, string> = {}): Promise<SentPush> {
   const registry = parseRegistry(plan.registry);
   const added: string[] = [];
   try {
@@ -42,7 +42,7 @@ export async function sendPush(docker: Docker, plan: PushPlan, diffIds: readonly
     const outcomes: PushOutcome[] = [];
     for (const tag of plan.tags) {
       emit({ type: 'log', source: 'push', line: `pushing ${plan.repository}:${tag}` });
-      const outcome = await pushTag(docker, plan.repository, tag, emit, signal).catch((error: unknown) => {
+      const outcome = await pushTag(docker, plan.repository, tag, emit, signal, auth).catch((error: unknown) => {
         throw explainRegistryError(error, registry, `pushing ${plan.repository}:${tag}`);
       });
       if (outcome.error || !outcome.digest) {
@@ -72,9 +72,9 @@ async function untag(docker: Docker, imageId: string, added: readonly string[]):
   for (const ref of added) await docker.getImage(ref).remove({ noprune: true }).catch(() => {});
 }
 
-async function pushTag(docker: Docker, repository: string, tag: string, emit: Emit, signal?: AbortSignal): Promise<PushOutcome> {
+async function pushTag(docker: Docker, repository: string, tag: string, emit: Emit, signal: AbortSignal | undefined, auth: Record<string, string>): Promise<PushOutcome> {
   // The engine wants an X-Registry-Auth header even for an open registry: an empty auth object is that header.
-  const stream = await docker.getImage(repository).push({ tag, authconfig: {}, ...(signal ? { abortSignal: signal } : {}) });
+  const stream = await docker.getImage(repository).push({ tag, authconfig: auth, ...(signal ? { abortSignal: signal } : {}) });
   const messages: PushMessage[] = [];
   const shown = new Map<string, string>();
   await new Promise<void>((done, fail) =>

@@ -5,11 +5,11 @@ import { printResult } from '../output.js';
 import { plainReporter } from '../reporters/plain.js';
 import { interruptSignal } from '../signals.js';
 
-export async function run(args: string[], options: { to?: string; env: string; force?: boolean }, global: GlobalOptions): Promise<number> {
+export async function run(args: string[], options: { to?: string; env: string; force?: boolean; aws?: 'aws' | 'moto' | 'localstack' }, global: GlobalOptions): Promise<number> {
   const project = await loadProject(global.project);
   const emit = plainReporter(undefined, { logs: !global.quiet });
   const signal = interruptSignal(() => process.stderr.write('kiln: interrupted; nothing is journaled for an unfinished push\n'));
-  const result = await pushImage(project, { to: options.to, target: args[0], env: options.env, force: options.force, emit, signal });
+  const result = await pushImage(project, { to: options.to, aws: options.aws, target: args[0], env: options.env, force: options.force, emit, signal });
   printResult(global, result, () => pushText(result));
   return 0;
 }

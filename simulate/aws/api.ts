@@ -10,6 +10,7 @@ const MODULES: Record<AwsRequest['service'], { module: string; client: string }>
   elbv2: { module: '@aws-sdk/client-elastic-load-balancing-v2', client: 'ElasticLoadBalancingV2Client' },
   ssm: { module: '@aws-sdk/client-ssm', client: 'SSMClient' },
   sts: { module: '@aws-sdk/client-sts', client: 'STSClient' },
+  ecr: { module: '@aws-sdk/client-ecr', client: 'ECRClient' },
 };
 
 /**

@@ -3,7 +3,7 @@
  * them exactly, and `kiln release --plan` prints them without sending anything.
  */
 export interface AwsRequest {
-  service: 'ec2' | 'elbv2' | 'ssm' | 'sts';
+  service: 'ec2' | 'elbv2' | 'ssm' | 'sts' | 'ecr';
   action: string;
   input: Record<string, unknown>;
   /** Whether kiln can undo the call's effect. */
