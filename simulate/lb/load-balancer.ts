@@ -122,18 +122,19 @@ export class LocalLoadBalancer implements LoadBalancer {
     throw new ExternalError(`the load balancer's health checks still fail for ${down.join(', ')} after ${timeoutSeconds}s`, undefined, { hint: 'the new stack is not healthy, so traffic stays where it was' });
   }
 
-  /** Instance id → whether HAProxy's check passes, for every occupied slot. */
+  /** Instance id → whether HAProxy holds the server UP, for every occupied slot. */
   async health(): Promise<Map<string, boolean>> {
-    return new Map([...(await this.checks())].map(([id, check]) => [id, check.up]));
+    return new Map([...(await this.checks())].map(([id, check]) => [id, check.operational]));
   }
 
   /** Instance id → check state and how long it has held, for every occupied slot. */
-  private async checks(): Promise<Map<string, { up: boolean; sinceChange: number }>> {
+  private async checks(): Promise<Map<string, { up: boolean; operational: boolean; sinceChange: number }>> {
     const lb = await this.current();
     const servers = parseServersState(await haproxyApi(lb.apiPort, [`show servers state ${BACKEND}`]));
     return new Map(Object.entries(lb.slots).map(([slot, entry]) => {
       const server = servers.find((candidate) => candidate.name === slot);
-      return [entry.instanceId, { up: server?.operational === 2 && server.checkResult === 3, sinceChange: server?.sinceChange ?? 0 }];
+      // `up` also wants a passed check: a server leaving maintenance is UP before its first check runs.
+      return [entry.instanceId, { up: server?.operational === 2 && server.checkResult === 3, operational: server?.operational === 2, sinceChange: server?.sinceChange ?? 0 }];
     }));
   }
 
