@@ -89,7 +89,7 @@ describe('release: v1 → v2 under load → v3 rolls itself back → rollback --
       ['hello-r3', 'rolled-back', false],
     ]);
     expect(history.every((entry) => entry.recipeDigest?.startsWith('sha256:'))).toBe(true);
-    const work = join(fixture.dir, '.kiln', 'journal', fixture.env, 'work');
+    const work = join(fixture.dir, '.kiln', 'journal', fixture.env, 'builds');
     expect(existsSync(work) ? await readdir(work) : []).toEqual([]);
   });
 });

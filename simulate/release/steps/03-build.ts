@@ -10,7 +10,7 @@ export const build: Step = {
   name: 'build',
   async run(context) {
     const { project, record } = context;
-    record.workdir = join(context.journal.root, 'work', record.id);
+    record.workdir = join(context.journal.root, 'builds', record.id);
     await context.save();
     await exportTag(project.dir, record.tag, record.workdir);
     const built = await context.built();
