@@ -93,6 +93,18 @@ describe('release on AWS emulators', () => {
     expect(await instancesTagged({ 'kiln:release': summary.release })).toEqual([]);
   });
 
+  it('kiln destroy terminates the environment\'s EC2 instances and deletes its load balancer', async () => {
+    const { destroyEnvironment } = await import('../../simulate/release/destroy.js');
+    const { DescribeLoadBalancersCommand: Describe } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    expect((await instancesTagged({ 'kiln:env': 'it-moto' }, ['running'])).length).toBeGreaterThan(0);
+    const result = await destroyEnvironment(await fixture.project(), 'it-moto');
+    expect(result.aws?.instances.length).toBeGreaterThan(0);
+    expect(await instancesTagged({ 'kiln:env': 'it-moto' })).toEqual([]);
+    const balancers = (await elb.send(new Describe({}))).LoadBalancers ?? [];
+    expect(balancers.some((balancer) => balancer.LoadBalancerName?.endsWith('it-moto'))).toBe(false);
+    expect(result.containers.some((name) => name.startsWith('localstack-ec2.'))).toBe(true);
+  });
+
   it('says when an emulator is down, before anything runs', async () => {
     process.env.KILN_MOTO_ENDPOINT = 'http://127.0.0.1:5999';
     try {
