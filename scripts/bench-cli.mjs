@@ -175,6 +175,8 @@ async function slowdown(name, engine, modules, dir) {
 
 async function main() {
   log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  // A CA bundle in NODE_EXTRA_CA_CERTS is parsed by every node process before any code runs; say so, since it is not kiln's cost.
+  if (process.env.NODE_EXTRA_CA_CERTS) log(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every node start parses it first; \`env -u NODE_EXTRA_CA_CERTS npm run bench:cli\` measures without it`);
   const dir = mkdtempSync(join(tmpdir(), 'kiln-bench-cli-'));
   cpSync(join(ROOT, 'examples', 'hello'), dir, { recursive: true, filter: (source) => !/[/\\](\.kiln|node_modules)$/.test(source) });
   const rows = [];
