@@ -1,10 +1,9 @@
 import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
-import { newInstanceId } from '../../bake/boot/metadata.js';
 import { takeLock } from '../journal/lock.js';
 import { lbRole } from '../lb/load-balancer.js';
 import { openEnvironment, releaseContext, type ContextOptions } from './environment.js';
-import { launchAndWait } from './stack.js';
+import { freshSpec, launchAndWait } from './stack.js';
 
 export interface HealResult {
   release: string;
@@ -33,8 +32,8 @@ export async function heal(project: Project, options: ContextOptions & { env: st
       const why = !running ? 'not running' : instance.role === role && health.get(instance.instanceId) === false ? 'failing the load balancer health check' : undefined;
       if (!why) continue;
       const old = record.specs.find((spec) => spec.instanceId === instance.instanceId)!;
-      const instanceId = newInstanceId();
-      const spec = { ...old, instanceId, name: target.instanceName(old.role, instanceId) };
+      const spec = freshSpec(target, old);
+      const { instanceId } = spec;
       options.emit({ type: 'notice', level: 'warn', message: `${instance.role} ${instance.instanceId} is ${why}: replacing it with ${instanceId}` });
       record.specs.push(spec);
       const [fresh] = await launchAndWait(context, [spec], project.release.timeout);

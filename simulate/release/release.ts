@@ -43,31 +43,35 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   }
 }
 
+type InterruptedOptions = Omit<ReleaseOptions, 'faults' | 'keepOld'>;
+
 /** Continue the interrupted release from its first step not done. */
-export async function resumeRelease(project: Project, options: Omit<ReleaseOptions, 'faults' | 'keepOld'>): Promise<ReleaseSummary> {
-  const environment = await openEnvironment(project, options.env);
-  const record = await interrupted(environment);
-  const unlock = await takeLock(environment.journal.lockFile, record.id, { takeOver: true });
-  try {
-    record.pid = process.pid;
-    return await drive(releaseContext(environment, record, options), 'resumed');
-  } finally {
-    await unlock();
-  }
+export function resumeRelease(project: Project, options: InterruptedOptions): Promise<ReleaseSummary> {
+  return withInterrupted(project, options, (context) => {
+    context.record.pid = process.pid;
+    return drive(context, 'resumed');
+  });
 }
 
 /** Undo the interrupted release: every step that ran is cleaned up, newest first. */
-export async function abortRelease(project: Project, options: Omit<ReleaseOptions, 'faults' | 'keepOld'>): Promise<ReleaseSummary> {
-  const environment = await openEnvironment(project, options.env);
-  const record = await interrupted(environment);
-  const unlock = await takeLock(environment.journal.lockFile, record.id, { takeOver: true });
-  try {
-    const context = releaseContext(environment, record, options);
+export function abortRelease(project: Project, options: InterruptedOptions): Promise<ReleaseSummary> {
+  return withInterrupted(project, options, async (context) => {
+    const { record } = context;
     const last = record.steps.map((step) => step.status).lastIndexOf('done');
     const running = record.steps.findIndex((step) => step.status === 'running' || step.status === 'failed');
     await unwind(context, STEPS, Math.max(last, running));
     await finish(context, 'aborted', 'aborted by kiln release --abort');
-    return summarize(record, (await environment.journal.state()).lb?.url ?? null);
+    return summarize(record, (await context.journal.state()).lb?.url ?? null);
+  });
+}
+
+/** Take over the lock of the interrupted release (its owner is gone) and hand its context to `work`. */
+async function withInterrupted(project: Project, options: InterruptedOptions, work: (context: ReleaseContext) => Promise<ReleaseSummary>): Promise<ReleaseSummary> {
+  const environment = await openEnvironment(project, options.env);
+  const record = await interrupted(environment);
+  const unlock = await takeLock(environment.journal.lockFile, record.id, { takeOver: true });
+  try {
+    return await work(releaseContext(environment, record, options));
   } finally {
     await unlock();
   }

@@ -1,12 +1,11 @@
 import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
 import { secondsSince } from '../../bake/events.js';
-import { newInstanceId } from '../../bake/boot/metadata.js';
 import { takeLock } from '../journal/lock.js';
 import type { ReleaseRecord } from '../journal/record.js';
 import { lbRole } from '../lb/load-balancer.js';
 import { openEnvironment, releaseContext, type ContextOptions } from './environment.js';
-import { launchAndWait, shutDownStack, stackRunning } from './stack.js';
+import { freshSpec, launchAndWait, shutDownStack, stackRunning } from './stack.js';
 
 export interface RollbackOptions extends ContextOptions {
   env: string;
@@ -51,10 +50,7 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
     if (relaunched) {
       options.emit({ type: 'notice', level: 'info', message: `${target.id}'s stack is gone; relaunching it from image ${target.image.ref}` });
       for (const instance of target.instances) instance.state = 'terminated';
-      target.specs = target.specs.map((spec) => {
-        const instanceId = newInstanceId();
-        return { ...spec, instanceId, name: platform.instanceName(spec.role, instanceId) };
-      });
+      target.specs = target.specs.map((spec) => freshSpec(platform, spec));
       await launchAndWait(context, target.specs, project.release.timeout);
     }
     const members = target.instances.filter((instance) => instance.role === role && instance.state === 'running');

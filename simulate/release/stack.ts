@@ -1,6 +1,13 @@
+import { newInstanceId } from '../../bake/boot/metadata.js';
 import type { InstanceRecord, LaunchSpec, ReleaseRecord } from '../journal/record.js';
 import type { Target } from '../targets/target.js';
 import type { ReleaseContext } from './context.js';
+
+/** The same instance again, from the same image and configure script, under a new id: replace, never repair. */
+export function freshSpec(target: Target, spec: LaunchSpec): LaunchSpec {
+  const instanceId = newInstanceId();
+  return { ...spec, instanceId, name: target.instanceName(spec.role, instanceId) };
+}
 
 /** Launch specs (adopting any already running), journal each, then wait for all to turn healthy. */
 export async function launchAndWait(context: ReleaseContext, specs: LaunchSpec[], timeoutSeconds: number, afterLaunch?: (instances: InstanceRecord[]) => Promise<void>): Promise<InstanceRecord[]> {
