@@ -152,6 +152,7 @@ export const kilnSchema: ObjectSchema = {
         instance_type: { type: 'string', doc: 'EC2 instance type for builders and instances', default: 't3.micro', pattern: /^[a-z0-9]+\.[a-z0-9]+$/, patternHint: 'an instance type such as t3.micro' },
         base_ami: { type: 'string', doc: 'the base AMI: an ami- id, or resolve:ssm:<public parameter>', default: 'resolve:ssm:/aws/service/debian/release/bookworm/latest/amd64', pattern: /^(ami-[0-9a-f]+|resolve:ssm:\/\S+)$/, patternHint: 'ami-… or resolve:ssm:/…' },
         subnets: { type: 'list', doc: 'two subnets in different zones (required on AWS; emulators get a VPC made by kiln)', of: { type: 'string', doc: 'a subnet id', pattern: /^subnet-[0-9a-f]+$/, patternHint: 'subnet-…' } },
+        instance_profile: { type: 'string', doc: 'IAM instance profile (name) for release instances; image tests on AWS run through SSM Run Command, so its role needs AmazonSSMManagedInstanceCore', pattern: /^[\w+=,.@-]{1,128}$/, patternHint: 'an instance profile name (letters, digits and +=,.@_-)' },
       },
     },
     verify: {

@@ -25,10 +25,11 @@ export async function execIn(docker: Docker, container: Docker.Container, cmd: s
   return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
-/** Split a raw HTTP/1.0 response into status and body. */
+/** Split a raw HTTP/1.x response into status and body. */
 export function parseHttpResponse(raw: string): { status: number; body: string } | undefined {
   const match = /^HTTP\/\d\.\d (\d{3})/.exec(raw);
   if (!match) return undefined;
-  const split = raw.indexOf('\r\n\r\n');
-  return { status: Number(match[1]), body: split === -1 ? '' : raw.slice(split + 4) };
+  // The blank line after the headers; bare \n too, in case a transport (SSM's output capture) dropped the \r.
+  const split = /\r?\n\r?\n/.exec(raw);
+  return { status: Number(match[1]), body: split ? raw.slice(split.index + split[0].length) : '' };
 }

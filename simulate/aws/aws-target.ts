@@ -20,6 +20,7 @@ import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
 import { ec2, sts } from './requests.js';
 import { instanceUserData } from './user-data.js';
 import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
+import { runImageTestsOverSsm } from './run-command.js';
 
 type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIpAddress?: string; State?: { Name?: string } }[] }[] };
 
@@ -76,6 +77,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
         const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
           imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role, ssmSecretsAtBoot(project.project, env, spec.secrets)),
           subnetId: (await vpc()).subnetIds[0], clientToken: spec.instanceId,
+          // Emulators run no SSM agent, and moto refuses a profile its IAM does not hold: only real EC2 gets it.
+          instanceProfile: endpoint.emulated ? undefined : project.aws.instance_profile,
           tags: { Name: spec.name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': spec.role, 'kiln:spec-id': spec.instanceId },
         }));
         id = run.Instances![0]!.InstanceId!;
@@ -101,10 +104,11 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
         await new Promise((done) => setTimeout(done, 5000));
       }
     },
-    async imageTests(spec, built, testRole, emit) {
+    async imageTests(spec, built, testRole, emit, signal) {
       if (!endpoint.emulated) {
-        emit({ type: 'notice', level: 'warn', message: 'image tests on real EC2 need a way into the instance (SSM Run Command), which kiln does not have yet; skipped' });
-        return [];
+        const id = await ec2IdOf(spec.instanceId);
+        if (!id) throw new UserError(`no EC2 instance found for ${spec.name} (tag kiln:spec-id=${spec.instanceId})`, 'resume the release, or abort it and release again');
+        return runImageTestsOverSsm(api, id, built, testRole, emit, { timeoutSeconds: built.release.timeout, signal });
       }
       return runImageTests(docker, docker.getContainer(await containerOf(spec)), built, testRole, emit);
     },

@@ -5,6 +5,7 @@ import { elbName } from './aws-lb.js';
 import { ec2, elbv2, ssm, sts, type AwsRequest } from './requests.js';
 import { builderUserData, inputsArchive, instanceUserData } from './user-data.js';
 import { ssmSecretName, ssmSecretsAtBoot } from './ssm-secrets.js';
+import { imageTestRequests } from './run-command.js';
 
 /** One planned call, with the phase of the release that makes it. */
 export interface PlannedCall extends AwsRequest {
@@ -36,15 +37,20 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   for (const name of project.secrets) {
     calls.push(at('6 configure', { service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: ssmSecretName(project.project, env, name), WithDecryption: true } }));
   }
+  const starts: PlannedCall[] = [];
   for (const [name, settings] of Object.entries(project.roles)) {
     const configure = (await renderConfigure(project, name)).text;
     for (let index = 0; index < settings.count; index++) {
-      calls.push(at(index === 0 ? '7 launch' : '9 start services', ec2.runInstance({
+      const launch = ec2.runInstance({
         imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name, ssmSecretsAtBoot(project.project, env, project.secrets)), subnetId: subnet,
-        clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name },
-      })));
+        clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name }, instanceProfile: project.aws.instance_profile,
+      });
+      if (index === 0) calls.push(at('7 launch', launch));
+      else starts.push(at('9 start services', launch));
     }
   }
+  // Step 8 tests each role's first instance through SSM Run Command before the rest of the stack starts.
+  calls.push(...imageTestRequests(project, (name) => `<${name}-1 instance>`).map((request) => at('8 test', request)), ...starts);
   const group = elbName(project.project, env, release);
   calls.push(
     at('10 cutover', elbv2.describeLoadBalancer(elbName(project.project, env))),

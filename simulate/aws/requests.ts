@@ -20,13 +20,15 @@ export const ec2 = {
     input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [recipeDigest] }, { Name: 'state', Values: ['available'] }] },
   }),
   describeImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { ImageIds: [imageId] } }),
-  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string> }): AwsRequest => ({
+  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string>; instanceProfile?: string }): AwsRequest => ({
     service: 'ec2', action: 'RunInstances', reversible: true, undo: 'TerminateInstances',
     input: {
       ImageId: options.imageId, InstanceType: options.instanceType, MinCount: 1, MaxCount: 1,
       UserData: Buffer.from(options.userData).toString('base64'),
       ClientToken: options.clientToken,
       ...(options.subnetId ? { SubnetId: options.subnetId } : {}),
+      // The instance's role: SSM Run Command (image tests) and SecureString reads at boot need one.
+      ...(options.instanceProfile ? { IamInstanceProfile: { Name: options.instanceProfile } } : {}),
       TagSpecifications: [{ ResourceType: 'instance', Tags: tags(options.tags) }],
     },
   }),
@@ -85,6 +87,23 @@ export const elbv2 = {
 
 export const ssm = {
   getParameter: (name: string): AwsRequest => ({ service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: name } }),
+  describeInstanceInformation: (instanceId: string): AwsRequest => ({
+    service: 'ssm', action: 'DescribeInstanceInformation', reversible: true,
+    input: { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] },
+  }),
+  // Image tests only: whatever the script did goes with the instance, which a failed release terminates.
+  sendCommand: (instanceId: string, command: string, options: { timeoutSeconds: number; comment: string }): AwsRequest => ({
+    service: 'ssm', action: 'SendCommand', reversible: true, undo: 'none: the instance it ran on is terminated if the release fails',
+    input: {
+      InstanceIds: [instanceId], DocumentName: 'AWS-RunShellScript', Comment: options.comment.slice(0, 100),
+      // TimeoutSeconds bounds delivery (30 s at least); executionTimeout bounds the script itself.
+      TimeoutSeconds: Math.max(30, Math.ceil(options.timeoutSeconds)),
+      Parameters: { commands: [command], executionTimeout: [String(Math.max(1, Math.ceil(options.timeoutSeconds)))] },
+    },
+  }),
+  getCommandInvocation: (commandId: string, instanceId: string): AwsRequest => ({
+    service: 'ssm', action: 'GetCommandInvocation', reversible: true, input: { CommandId: commandId, InstanceId: instanceId },
+  }),
 };
 
 export const sts = {

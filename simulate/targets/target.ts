@@ -47,7 +47,7 @@ export interface Target {
   imageExists(id: string): Promise<boolean>;
   launch(spec: LaunchSpec, release: string, secrets: ReadonlyMap<string, string> | undefined): Promise<InstanceRecord>;
   waitHealthy(spec: LaunchSpec, timeoutSeconds: number, signal?: AbortSignal): Promise<void>;
-  imageTests(spec: LaunchSpec, project: Project, role: string, emit: Emit): Promise<TestResult[]>;
+  imageTests(spec: LaunchSpec, project: Project, role: string, emit: Emit, signal?: AbortSignal): Promise<TestResult[]>;
   terminate(instanceName: string, graceSeconds: number): Promise<void>;
   running(instanceName: string): Promise<boolean>;
   /** Every instance of a release the platform knows, found by tag or label, journaled or not. */

@@ -18,7 +18,7 @@ export const imageTest: Step = {
     for (const role of roles) {
       const spec = firstOfEachRole(context.record.specs).find((candidate) => candidate.role === role);
       if (!spec) throw new ExternalError(`no launched instance of role ${role} to test`);
-      passed += (await context.target.imageTests(spec, built, role, context.emit)).length;
+      passed += (await context.target.imageTests(spec, built, role, context.emit, context.signal)).length;
     }
     return `${passed} image tests passed`;
   },
