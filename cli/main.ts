@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { KILN_VERSION } from '../bake/kiln-root.js';
+import { FAULTS } from '../simulate/release/faults.js';
 import { renderError } from './render-error.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -78,7 +79,7 @@ program.command('release')
   .option('--env <name>', 'the environment to release into (default: local, or the --target name)')
   .option('--target <target>', 'where to run it: local (Docker), moto or localstack (AWS emulators on 127.0.0.1), aws')
   .option('--plan', 'with --target aws|moto|localstack: print every AWS call the release would make, send nothing')
-  .option('--inject <step:fault>', 'rehearse a failure: launch:fail, test:fail, start:die, cutover:unhealthy, prod-test:fail (repeatable)', collect, [])
+  .option('--inject <step:fault>', `rehearse a failure: ${Object.keys(FAULTS).join(', ')} (repeatable)`, collect, [])
   .option('--keep-old', 'skip step 12: keep the old stack running for an instant rollback')
   .option('--resume', 'continue an interrupted release from its last completed step')
   .option('--abort', 'undo an interrupted release (cleanup runs; the old stack keeps serving)')

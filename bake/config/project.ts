@@ -15,7 +15,7 @@ export interface Project {
   tests: { image: TestSpec[]; production: TestSpec[] };
   verify: { timeout: number };
   release: ReleaseSettings;
-  aws: { region?: string; endpoint?: string; instance_type: string; base_ami: string; subnets: string[]; instance_profile?: string };
+  aws: { region?: string; endpoint?: string; instance_type: string; base_ami: string; subnets: string[]; builder_timeout: number; staging_bucket?: string; instance_profile?: string; security_groups: string[] };
   /** Where each field sits in the file, for errors found after validation. */
   positionOf(field: string): { line: number; col: number } | undefined;
 }

@@ -7,7 +7,7 @@ import { printResult } from '../output.js';
 export async function run(_args: string[], flags: { env: string; yes?: boolean }, global: GlobalOptions): Promise<number> {
   if (!flags.yes) throw new UserError(`kiln destroy removes every instance and the load balancer of ${flags.env}`, 'pass --yes to confirm');
   const result = await destroyEnvironment(await loadProject(global.project), flags.env);
-  const aws = result.aws ? `; on AWS: terminated ${result.aws.instances.length} instances, deleted ${result.aws.targetGroups} target groups${result.aws.loadBalancer ? ' and the load balancer' : ''}` : '';
+  const aws = result.aws ? `; on AWS: terminated ${result.aws.instances.length} instances, deleted ${result.aws.targetGroups} target groups${result.aws.loadBalancer ? ' and the load balancer' : ''}${result.aws.network ? ', and the VPC kiln made' : ''}` : '';
   printResult(global, result, () => `removed ${result.containers.length} containers${result.network ? ' and the network' : ''} of ${flags.env}${aws}; the journal keeps its history`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Project } from '../../bake/config/project.js';
 import { bakeDocker } from '../../bake/docker/bake.js';
-import { UserError } from '../../bake/errors.js';
+import { ExternalError, UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import type { GitState } from '../../bake/git.js';
 import { shortDigest } from '../../bake/recipe/digest.js';
@@ -10,7 +10,9 @@ import type { BakedImage } from '../targets/target.js';
 import { AwsApi } from './api.js';
 import { emulatedImageRef } from './emulated-images.js';
 import { ec2 } from './requests.js';
-import { builderUserData, inputsArchive, USER_DATA_LIMIT } from './user-data.js';
+import { builderBundle } from './builder-bundle.js';
+import { stageBundle, unstageBundle, type StagedBundle } from './bundle-staging.js';
+import { BUILDER_FAILED, builderUserData, USER_DATA_LIMIT } from './user-data.js';
 
 export interface AmiBakeOptions {
   emit: Emit;
@@ -22,6 +24,8 @@ export interface AmiBakeOptions {
   subnetId?: string;
   /** The local engine, which plays the builder's data plane on an emulator. */
   docker: Docker;
+  /** Rehearsal fault: the builder never powers off (an emulated one is simply not stopped). */
+  hangBuilder?: boolean;
 }
 
 /**
@@ -53,17 +57,19 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     return baked(reuse, true);
   }
 
-  const layers = await renderLayers(project);
-  const userData = builderUserData(layers, await inputsArchive(layers));
-  if (Buffer.byteLength(userData) > USER_DATA_LIMIT) {
-    const message = `the builder's user-data (scripts plus inputs, compressed) is ${Buffer.byteLength(userData)} bytes, over EC2's 16 KB limit`;
-    // An emulator runs no user-data, so there it is only worth a warning; AWS would refuse the call.
-    if (!api.endpoint.emulated) throw new UserError(message, 'make the artifact smaller; staging larger inputs through S3 is not built yet');
-    emit({ type: 'notice', level: 'warn', message: `${message}; real AWS would refuse it` });
-  }
+  const bundle = await builderBundle(await renderLayers(project));
+  // An emulator's builder is stopped by kiln at once; only a rehearsed hang waits, so its bound is short there.
+  const timeout = api.endpoint.emulated ? Math.min(project.aws.builder_timeout, 60) : project.aws.builder_timeout;
+  let staged: StagedBundle | undefined;
   let builder: string | undefined;
   let image: string | undefined;
   try {
+    let userData = builderUserData({ embedded: bundle.archive });
+    if (Buffer.byteLength(userData) > USER_DATA_LIMIT) {
+      staged = await stageBundle(api, project, bundle, timeout + 600);
+      userData = builderUserData({ url: staged.url, sha256: bundle.sha256 });
+      emit({ type: 'log', source: 'ami', line: `builder bundle (${bundle.archive.length} bytes) is over user-data's 16 KB: staged at s3://${staged.bucket}/${staged.key}` });
+    }
     const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
       imageId: options.baseAmi, instanceType: options.instanceType, userData, subnetId: options.subnetId,
       clientToken: `${name}-builder`.slice(0, 64), tags: { Name: `${name}-builder`, 'kiln:managed': 'true', 'kiln:purpose': 'builder', 'kiln:recipe-digest': local.recipeDigest },
@@ -72,8 +78,9 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     if (!builder) throw new UserError('RunInstances returned no instance for the AMI builder');
     emit({ type: 'log', source: 'ami', line: `builder ${builder} launched from ${options.baseAmi}` });
     // A real builder powers itself off when its scripts finish; an emulated one is stopped by kiln.
-    if (api.endpoint.emulated) await api.send(ec2.stopInstance(builder));
-    await waitFor(api, builder, 'stopped', api.endpoint.emulated ? 60 : 3600, options.signal);
+    if (api.endpoint.emulated && !options.hangBuilder) await api.send(ec2.stopInstance(builder));
+    await waitForBuilder(api, builder, timeout, options.signal);
+    if (!api.endpoint.emulated) await checkBuilderConsole(api, builder);
     const created = await api.send<{ ImageId?: string }>(ec2.createImage(builder, name, tags));
     image = created.ImageId;
     if (!image) throw new UserError('CreateImage returned no image id');
@@ -86,6 +93,7 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
   } finally {
     if (image) await discardImage(api, image);
     if (builder) await api.send(ec2.terminateInstances([builder])).catch(() => undefined);
+    if (staged) await unstageBundle(api, staged);
   }
 }
 
@@ -97,15 +105,32 @@ async function discardImage(api: AwsApi, imageId: string): Promise<void> {
   for (const snapshot of snapshots) await api.send({ service: 'ec2', action: 'DeleteSnapshot', reversible: false, input: { SnapshotId: snapshot } }).catch(() => undefined);
 }
 
-async function waitFor(api: AwsApi, instanceId: string, state: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {
+/** Wait for the builder to power off; one that never does is terminated by the caller, and its console shown. */
+async function waitForBuilder(api: AwsApi, instanceId: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (Date.now() < deadline) {
     if (signal.aborted) throw new UserError('interrupted while waiting for the AMI builder');
     const described = await api.send<{ Reservations?: { Instances?: { State?: { Name?: string } }[] }[] }>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [instanceId] } });
-    if (described.Reservations?.[0]?.Instances?.[0]?.State?.Name === state) return;
+    if (described.Reservations?.[0]?.Instances?.[0]?.State?.Name === 'stopped') return;
     await new Promise((done) => setTimeout(done, api.endpoint.emulated ? 100 : 5000));
   }
-  throw new UserError(`the AMI builder ${instanceId} did not reach ${state} within ${timeoutSeconds}s`, 'read its console output in the EC2 console');
+  throw new ExternalError(`the AMI builder ${instanceId} did not power off within ${timeoutSeconds}s (aws.builder_timeout); it was terminated and no AMI was made`, `builder ${instanceId}`, {
+    hint: 'the tail below is its console: a layer script may be waiting for input; raise aws.builder_timeout if the bake is only slow',
+    tail: api.endpoint.emulated ? [] : await consoleTail(api, instanceId),
+  });
+}
+
+/** The builder prints its outcome on the console; a failed script still powers off, so read which it was. */
+async function checkBuilderConsole(api: AwsApi, instanceId: string): Promise<void> {
+  const tail = await consoleTail(api, instanceId, 40);
+  if (tail.some((line) => line.includes(BUILDER_FAILED))) {
+    throw new ExternalError(`a layer script failed on the AMI builder ${instanceId}; no AMI was made`, `builder ${instanceId}`, { hint: 'the tail below is its console output', tail: tail.slice(-20) });
+  }
+}
+
+async function consoleTail(api: AwsApi, instanceId: string, lines = 20): Promise<string[]> {
+  const output = await api.send<{ Output?: string }>(ec2.consoleOutput(instanceId)).catch(() => ({}) as { Output?: string });
+  return Buffer.from(output.Output ?? '', 'base64').toString().trimEnd().split('\n').slice(-lines);
 }
 
 async function waitForImage(api: AwsApi, imageId: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {

@@ -23,7 +23,7 @@ export class AwsLoadBalancer implements LoadBalancer {
   constructor(
     private readonly api: AwsApi,
     private readonly journal: Journal,
-    private readonly names: { project: string; env: string; healthPath: string; port: number },
+    private readonly names: { project: string; env: string; healthPath: string; port: number; securityGroups: readonly string[] },
     private readonly network: () => Promise<AwsNetwork>,
     private readonly mirror: LoadBalancer | undefined,
   ) {}
@@ -37,7 +37,7 @@ export class AwsLoadBalancer implements LoadBalancer {
     const name = elbName(this.names.project, this.names.env);
     try {
       const found = await this.api.send<{ LoadBalancers?: { LoadBalancerArn?: string; DNSName?: string }[] }>(elbv2.describeLoadBalancer(name)).catch(() => ({ LoadBalancers: [] }));
-      const balancer = found.LoadBalancers?.[0] ?? (await this.api.send<{ LoadBalancers?: { LoadBalancerArn?: string; DNSName?: string }[] }>(elbv2.createLoadBalancer(name, network.subnetIds))).LoadBalancers?.[0];
+      const balancer = found.LoadBalancers?.[0] ?? (await this.api.send<{ LoadBalancers?: { LoadBalancerArn?: string; DNSName?: string }[] }>(elbv2.createLoadBalancer(name, network.subnetIds, this.names.securityGroups))).LoadBalancers?.[0];
       aws.loadBalancerArn = balancer?.LoadBalancerArn;
       aws.dnsName = balancer?.DNSName;
       const listeners = await this.api.send<{ Listeners?: { ListenerArn?: string }[] }>(elbv2.describeListeners(aws.loadBalancerArn!));

@@ -12,12 +12,13 @@ import { ensureNetwork } from '../local/network.js';
 import type { Target } from '../targets/target.js';
 import { bakeAmi } from './ami-bake.js';
 import { AwsApi } from './api.js';
-import { ensureAwsNetwork, type AwsNetwork } from './aws-network.js';
+import { awsNetworkName, ensureAwsNetwork, type AwsNetwork } from './aws-network.js';
 import { AwsLoadBalancer } from './aws-lb.js';
 import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
-import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
-import { ec2, sts } from './requests.js';
+import { endpointFor, type AwsTargetName } from './endpoint.js';
+import { preflight } from './preflight.js';
+import { ec2 } from './requests.js';
 import { instanceUserData } from './user-data.js';
 import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
 import { runImageTestsOverSsm } from './run-command.js';
@@ -30,19 +31,19 @@ type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIp
  * local HAProxy follows the listener.
  */
 export async function awsTarget(project: Project, journal: Journal, name: AwsTargetName): Promise<Target> {
-  const endpoint = resolveEndpoint(name, project.aws.region ?? process.env.AWS_REGION ?? 'us-east-1', project.aws.endpoint);
+  const endpoint = endpointFor(project, name);
   const api = new AwsApi(endpoint);
-  // Fail before anything runs: no credentials, or an emulator that is down, is known in one call.
-  await api.send(sts.whoami());
+  // Fail before anything runs: no credentials, an emulator that is down, or a wrong region.
+  await preflight(api);
   const env = journal.env;
   const docker: Docker = await connectDocker();
   const network = endpoint.emulated ? await ensureNetwork(docker, project.project, env) : '';
   let awsNetwork: AwsNetwork | undefined;
-  const vpc = async () => (awsNetwork ??= await ensureAwsNetwork(api, `kiln-${project.project}-${env}`, project.aws.subnets));
+  const vpc = async () => (awsNetwork ??= await ensureAwsNetwork(api, awsNetworkName(project.project, env), project));
   const role = lbRole(project);
   // The emulated ALB's stand-in takes any free port: release.port belongs to the local environment.
   const mirror = endpoint.emulated ? new LocalLoadBalancer(docker, journal, project, network, 0) : undefined;
-  const lb = new AwsLoadBalancer(api, journal, { project: project.project, env, healthPath: project.roles[role]!.health ?? '/', port: project.roles[role]!.port! }, vpc, mirror);
+  const lb = new AwsLoadBalancer(api, journal, { project: project.project, env, healthPath: project.roles[role]!.health ?? '/', port: project.roles[role]!.port!, securityGroups: project.aws.security_groups }, vpc, mirror);
   const ec2Ids = new Map<string, string>();
 
   /** The EC2 instance a spec became: remembered, or found again by its kiln:spec-id tag (a resumed release). */
@@ -78,7 +79,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
           imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role, ssmSecretsAtBoot(project.project, env, spec.secrets)),
           subnetId: (await vpc()).subnetIds[0], clientToken: spec.instanceId,
           // Emulators run no SSM agent, and moto refuses a profile its IAM does not hold: only real EC2 gets it.
-          instanceProfile: endpoint.emulated ? undefined : project.aws.instance_profile,
+          instanceProfile: endpoint.emulated ? undefined : project.aws.instance_profile, securityGroups: project.aws.security_groups,
           tags: { Name: spec.name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': spec.role, 'kiln:spec-id': spec.instanceId },
         }));
         id = run.Instances![0]!.InstanceId!;

@@ -1,13 +1,16 @@
 import type { Project } from '../../bake/config/project.js';
 import type { AwsLoadBalancerRecord } from '../journal/record.js';
 import { AwsApi } from './api.js';
-import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
+import { endpointFor, type AwsTargetName } from './endpoint.js';
+import { awsNetworkName, removeAwsNetwork } from './aws-network.js';
 import { ec2 } from './requests.js';
 
 export interface AwsTeardown {
   instances: string[];
   loadBalancer: boolean;
   targetGroups: number;
+  /** Whether the VPC kiln made on an emulator went too. */
+  network: boolean;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface AwsTeardown {
  * (left running they cost money), the target groups, the listener and the load balancer.
  */
 export async function teardownAws(project: Project, env: string, target: AwsTargetName, lb: AwsLoadBalancerRecord | undefined): Promise<AwsTeardown> {
-  const api = new AwsApi(resolveEndpoint(target, project.aws.region ?? process.env.AWS_REGION ?? 'us-east-1', project.aws.endpoint));
+  const api = new AwsApi(endpointFor(project, target));
   const found = await api.send<{ Reservations?: { Instances?: { InstanceId?: string }[] }[] }>(ec2.describeInstances({ 'kiln:project': project.project, 'kiln:env': env }));
   const instances = (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!).filter(Boolean);
   if (instances.length) await api.send(ec2.terminateInstances(instances));
@@ -23,5 +26,6 @@ export async function teardownAws(project: Project, env: string, target: AwsTarg
   const groups = Object.values(lb?.targetGroups ?? {});
   for (const arn of groups) await api.send({ service: 'elbv2', action: 'DeleteTargetGroup', reversible: false, input: { TargetGroupArn: arn } }).catch(() => undefined);
   if (lb?.loadBalancerArn) await api.send({ service: 'elbv2', action: 'DeleteLoadBalancer', reversible: false, input: { LoadBalancerArn: lb.loadBalancerArn } }).catch(() => undefined);
-  return { instances, loadBalancer: Boolean(lb?.loadBalancerArn), targetGroups: groups.length };
+  const network = await removeAwsNetwork(api, awsNetworkName(project.project, env)).catch(() => false);
+  return { instances, loadBalancer: Boolean(lb?.loadBalancerArn), targetGroups: groups.length, network };
 }

@@ -3,7 +3,7 @@ import { UserError } from '../../bake/errors.js';
 import { registerSecret } from '../../bake/secrets/redact.js';
 import type { RegistryRef } from '../../bake/push/registry-ref.js';
 import { AwsApi } from './api.js';
-import { resolveEndpoint, type AwsTargetName } from './endpoint.js';
+import { endpointFor, type AwsTargetName } from './endpoint.js';
 
 /** ECR as a push destination: where docker sends the layers, with what credentials, and what to do after. */
 export interface EcrDestination {
@@ -22,7 +22,7 @@ const LOCAL_REGISTRY = '127.0.0.1:5000';
  * Requests go through the same AwsApi as every other AWS call.
  */
 export async function ecrDestination(project: Project, target: AwsTargetName): Promise<EcrDestination> {
-  const api = new AwsApi(resolveEndpoint(target, project.aws.region ?? process.env.AWS_REGION ?? 'us-east-1', project.aws.endpoint));
+  const api = new AwsApi(endpointFor(project, target));
   const repositoryName = `kiln/${project.project}`;
   await api.send({ service: 'ecr', action: 'DescribeRepositories', reversible: true, input: { repositoryNames: [repositoryName] } }).catch(async (error: unknown) => {
     if (!/RepositoryNotFound/.test((error as Error).message)) throw error;

@@ -2,8 +2,10 @@ import type { Project } from '../../bake/config/project.js';
 import { renderConfigure, renderLayers } from '../../bake/recipe/recipe.js';
 import { lbRole } from '../lb/load-balancer.js';
 import { elbName } from './aws-lb.js';
-import { ec2, elbv2, ssm, sts, type AwsRequest } from './requests.js';
-import { builderUserData, inputsArchive, instanceUserData } from './user-data.js';
+import { ec2, elbv2, s3, ssm, sts, type AwsRequest } from './requests.js';
+import { builderBundle } from './builder-bundle.js';
+import { STAGING_PREFIX } from './bundle-staging.js';
+import { builderUserData, instanceUserData, USER_DATA_LIMIT } from './user-data.js';
 import { ssmSecretName, ssmSecretsAtBoot } from './ssm-secrets.js';
 import { imageTestRequests } from './run-command.js';
 
@@ -19,20 +21,39 @@ export interface PlannedCall extends AwsRequest {
 export async function planAwsRelease(project: Project, env: string, release = '<release>'): Promise<PlannedCall[]> {
   // Inputs are embedded when the artifact is built; a plan made before the build shows the scripts alone.
   const layers = await renderLayers(project).catch(() => renderLayers(project, { withInputs: false }));
-  const inputs = layers.some((layer) => layer.inputs.length) ? await inputsArchive(layers) : undefined;
+  const bundle = await builderBundle(layers);
+  const embedded = builderUserData({ embedded: bundle.archive });
+  const staged = Buffer.byteLength(embedded) > USER_DATA_LIMIT;
+  const bucket = project.aws.staging_bucket ?? 'kiln-staging-<account>-<region>';
+  const key = `${STAGING_PREFIX}${project.project}/${bundle.sha256}.tgz`;
   const role = lbRole(project);
   const at = (step: string, request: AwsRequest): PlannedCall => ({ step, ...request });
   const baseAmi = project.aws.base_ami.startsWith('ami-') ? project.aws.base_ami : '<base-ami>';
   const subnet = project.aws.subnets[0] ?? '<subnet>';
-  const calls: PlannedCall[] = [at('preflight', sts.whoami())];
+  const calls: PlannedCall[] = [at('preflight', sts.whoami()), at('preflight', ec2.describeRegions())];
   if (!project.aws.base_ami.startsWith('ami-')) calls.push(at('5 image', ssm.getParameter(project.aws.base_ami.replace(/^resolve:ssm:/, ''))));
+  if (baseAmi !== '<base-ami>') calls.push(at('5 image', ec2.describeImage(baseAmi)));
+  calls.push(at('5 image', ec2.findImagesByDigest('<recipe-digest>')));
+  // Over 16 KB the bundle goes to S3 and the builder fetches it by a presigned URL.
+  if (staged) {
+    calls.push(
+      at('5 image', s3.headBucket(bucket)),
+      at('5 image', s3.createBucket(bucket, project.aws.region)),
+      at('5 image', s3.expireStaged(bucket, STAGING_PREFIX)),
+      at('5 image', s3.headObject(bucket, key)),
+      // The bundle's bytes are summarised: a plan is for reading (and --json for diffing).
+      at('5 image', withBody(s3.putObject(bucket, key, bundle.archive, bundle.sha256), `<${bundle.archive.length} bytes, sha256 ${bundle.sha256}>`)),
+    );
+  }
+  const userData = staged ? builderUserData({ url: '<presigned-url>', sha256: bundle.sha256 }) : embedded;
   calls.push(
-    at('5 image', ec2.findImagesByDigest('<recipe-digest>')),
-    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData: builderUserData(layers, inputs), subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
+    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData, subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
     at('5 image', { service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: ['<builder>'] } }),
+    at('5 image', ec2.consoleOutput('<builder>')),
     at('5 image', ec2.createImage('<builder>', `kiln-${project.project}-<recipe12>`, { 'kiln:recipe-digest': '<recipe-digest>', 'kiln:release-tag': release })),
     at('5 image', ec2.describeImage('<ami>')),
     at('5 image', ec2.terminateInstances(['<builder>'])),
+    ...(staged ? [at('5 image', s3.deleteObject(bucket, key))] : []),
   );
   for (const name of project.secrets) {
     calls.push(at('6 configure', { service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: ssmSecretName(project.project, env, name), WithDecryption: true } }));
@@ -43,7 +64,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
     for (let index = 0; index < settings.count; index++) {
       const launch = ec2.runInstance({
         imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name, ssmSecretsAtBoot(project.project, env, project.secrets)), subnetId: subnet,
-        clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name }, instanceProfile: project.aws.instance_profile,
+        clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name }, instanceProfile: project.aws.instance_profile, securityGroups: project.aws.security_groups,
       });
       if (index === 0) calls.push(at('7 launch', launch));
       else starts.push(at('9 start services', launch));
@@ -54,7 +75,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   const group = elbName(project.project, env, release);
   calls.push(
     at('10 cutover', elbv2.describeLoadBalancer(elbName(project.project, env))),
-    at('10 cutover', elbv2.createLoadBalancer(elbName(project.project, env), project.aws.subnets.length ? project.aws.subnets : ['<subnet-a>', '<subnet-b>'])),
+    at('10 cutover', elbv2.createLoadBalancer(elbName(project.project, env), project.aws.subnets.length ? project.aws.subnets : ['<subnet-a>', '<subnet-b>'], project.aws.security_groups)),
     at('10 cutover', elbv2.createTargetGroup(group, '<vpc>', project.roles[role]!.port!, project.roles[role]!.health ?? '/')),
     at('10 cutover', elbv2.registerTargets('<target-group>', [`<${role} instances>`])),
     at('10 cutover', elbv2.describeTargetHealth('<target-group>')),
@@ -66,6 +87,10 @@ export async function planAwsRelease(project: Project, env: string, release = '<
     at('12 shut down old stack', elbv2.deleteTargetGroup('<previous target group>')),
   );
   return calls;
+}
+
+function withBody(request: AwsRequest, summary: string): AwsRequest {
+  return { ...request, input: { ...request.input, Body: summary } };
 }
 
 /** One line per call for people; user-data is summarised, not dumped. */

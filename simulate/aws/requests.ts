@@ -3,7 +3,7 @@
  * them exactly, and `kiln release --plan` prints them without sending anything.
  */
 export interface AwsRequest {
-  service: 'ec2' | 'elbv2' | 'ssm' | 'sts' | 'ecr';
+  service: 'ec2' | 'elbv2' | 'ssm' | 'sts' | 'ecr' | 's3';
   action: string;
   input: Record<string, unknown>;
   /** Whether kiln can undo the call's effect. */
@@ -15,12 +15,13 @@ export interface AwsRequest {
 const tags = (pairs: Record<string, string>) => Object.entries(pairs).map(([Key, Value]) => ({ Key, Value }));
 
 export const ec2 = {
+  describeRegions: (): AwsRequest => ({ service: 'ec2', action: 'DescribeRegions', reversible: true, input: {} }),
   findImagesByDigest: (recipeDigest: string): AwsRequest => ({
     service: 'ec2', action: 'DescribeImages', reversible: true,
     input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [recipeDigest] }, { Name: 'state', Values: ['available'] }] },
   }),
   describeImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { ImageIds: [imageId] } }),
-  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string>; instanceProfile?: string }): AwsRequest => ({
+  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string>; instanceProfile?: string; securityGroups?: readonly string[] }): AwsRequest => ({
     service: 'ec2', action: 'RunInstances', reversible: true, undo: 'TerminateInstances',
     input: {
       ImageId: options.imageId, InstanceType: options.instanceType, MinCount: 1, MaxCount: 1,
@@ -29,6 +30,7 @@ export const ec2 = {
       ...(options.subnetId ? { SubnetId: options.subnetId } : {}),
       // The instance's role: SSM Run Command (image tests) and SecureString reads at boot need one.
       ...(options.instanceProfile ? { IamInstanceProfile: { Name: options.instanceProfile } } : {}),
+      ...(options.securityGroups?.length ? { SecurityGroupIds: [...options.securityGroups] } : {}),
       TagSpecifications: [{ ResourceType: 'instance', Tags: tags(options.tags) }],
     },
   }),
@@ -36,6 +38,7 @@ export const ec2 = {
     service: 'ec2', action: 'DescribeInstances', reversible: true,
     input: { Filters: [...Object.entries(filters).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
   }),
+  consoleOutput: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'GetConsoleOutput', reversible: true, input: { InstanceId: instanceId, Latest: true } }),
   stopInstance: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'StopInstances', reversible: true, undo: 'StartInstances', input: { InstanceIds: [instanceId] } }),
   createImage: (instanceId: string, name: string, imageTags: Record<string, string>): AwsRequest => ({
     service: 'ec2', action: 'CreateImage', reversible: true, undo: 'DeregisterImage and delete its snapshots',
@@ -55,9 +58,9 @@ export const ec2 = {
 
 export const elbv2 = {
   describeLoadBalancer: (name: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeLoadBalancers', reversible: true, input: { Names: [name] } }),
-  createLoadBalancer: (name: string, subnets: string[]): AwsRequest => ({
+  createLoadBalancer: (name: string, subnets: string[], securityGroups: readonly string[] = []): AwsRequest => ({
     service: 'elbv2', action: 'CreateLoadBalancer', reversible: true, undo: 'DeleteLoadBalancer',
-    input: { Name: name, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, Tags: tags({ 'kiln:managed': 'true' }) },
+    input: { Name: name, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, ...(securityGroups.length ? { SecurityGroups: [...securityGroups] } : {}), Tags: tags({ 'kiln:managed': 'true' }) },
   }),
   createTargetGroup: (name: string, vpcId: string, port: number, healthPath: string): AwsRequest => ({
     service: 'elbv2', action: 'CreateTargetGroup', reversible: true, undo: 'DeleteTargetGroup',
@@ -108,4 +111,23 @@ export const ssm = {
 
 export const sts = {
   whoami: (): AwsRequest => ({ service: 'sts', action: 'GetCallerIdentity', reversible: true, input: {} }),
+};
+
+export const s3 = {
+  headBucket: (bucket: string): AwsRequest => ({ service: 's3', action: 'HeadBucket', reversible: true, input: { Bucket: bucket } }),
+  createBucket: (bucket: string, region: string | undefined): AwsRequest => ({
+    service: 's3', action: 'CreateBucket', reversible: true, undo: 'DeleteBucket',
+    // us-east-1 is the one region that refuses to be named as a location constraint.
+    input: { Bucket: bucket, ...(region && region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: region } } : {}) },
+  }),
+  expireStaged: (bucket: string, prefix: string): AwsRequest => ({
+    service: 's3', action: 'PutBucketLifecycleConfiguration', reversible: true,
+    input: { Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'kiln-staged-inputs-expire', Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: 1 } }] } },
+  }),
+  headObject: (bucket: string, key: string): AwsRequest => ({ service: 's3', action: 'HeadObject', reversible: true, input: { Bucket: bucket, Key: key } }),
+  putObject: (bucket: string, key: string, body: Buffer, sha256: string): AwsRequest => ({
+    service: 's3', action: 'PutObject', reversible: true, undo: 'DeleteObject',
+    input: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip', Metadata: { 'kiln-sha256': sha256 }, Tagging: 'kiln:managed=true' },
+  }),
+  deleteObject: (bucket: string, key: string): AwsRequest => ({ service: 's3', action: 'DeleteObject', reversible: false, input: { Bucket: bucket, Key: key } }),
 };

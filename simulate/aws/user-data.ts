@@ -1,34 +1,47 @@
 import { shellQuote } from '../../bake/template/shell-quote.js';
-import type { RenderedLayer } from '../../bake/recipe/recipe.js';
-import { createGzip } from 'node:zlib';
-import { packTar, type TarEntry } from '../../bake/docker/tar.js';
 
 // EC2 refuses user-data over 16 KB (before base64).
 export const USER_DATA_LIMIT = 16 * 1024;
 
-/** Every layer's input files as one gzipped tar, laid out as the Docker bake lays them under $KILN_INPUTS. */
-export async function inputsArchive(layers: readonly RenderedLayer[]): Promise<Buffer> {
-  const tar = packTar(layers.flatMap((layer) => layer.inputs.map((input): TarEntry => (input.linkTarget !== undefined ? { name: input.dest, link: input.linkTarget } : { name: input.dest, mode: input.mode, file: input.source, size: input.size }))));
-  const chunks: Buffer[] = [];
-  for await (const chunk of tar.pipe(createGzip({ level: 9 }))) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+/** How the builder gets its bundle: inside the user-data, or from a presigned S3 URL when it would not fit. */
+export type BundleDelivery = { embedded: Buffer } | { url: string; sha256: string };
+
+// What the builder prints on its console; kiln reads it back (GetConsoleOutput) to tell a failed bake from a done one.
+export const BUILDER_DONE = 'kiln-builder: done';
+export const BUILDER_FAILED = 'kiln-builder: FAILED';
 
 /**
- * The builder's user-data: the layers' input files (a base64 gzipped tar), the same rendered layer
- * scripts the Docker bake runs, in order, then a power-off so the bake can image the stopped instance.
+ * The builder's user-data: unpack the bundle (the same rendered layer scripts the Docker bake runs, and
+ * their inputs), run the scripts in order, and power off either way so the bake never waits for a timeout.
  */
-export function builderUserData(layers: readonly RenderedLayer[], inputs?: Buffer): string {
-  const scripts = layers.flatMap((layer) => layer.scripts.map((script, index) => ({ name: `${layer.name}-${index + 1}`, text: script.text })));
+export function builderUserData(delivery: BundleDelivery): string {
+  const unpack = 'embedded' in delivery
+    ? ["base64 -d > /kiln/bundle.tgz <<'KILN_BUNDLE'", ...(delivery.embedded.toString('base64').match(/.{1,76}/g) ?? []), 'KILN_BUNDLE']
+    : [
+        // Debian's cloud images have curl; wget or python3 stand in on bases that lack it.
+        'fetch() {',
+        'if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 5 -o "$2" "$1"',
+        'elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" "$1"',
+        'elif command -v python3 >/dev/null 2>&1; then python3 -c \'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])\' "$1" "$2"',
+        'else echo "kiln-builder: no curl, wget or python3 to fetch the staged bundle" >&2; return 1; fi',
+        '}',
+        `fetch ${shellQuote(delivery.url)} /kiln/bundle.tgz`,
+        `echo ${shellQuote(`${delivery.sha256}  /kiln/bundle.tgz`)} | sha256sum -c - >/dev/null`,
+      ];
   return [
     '#!/bin/sh',
-    '# kiln AMI builder: run each layer script, then power off so kiln can image the instance.',
-    'set -eu',
+    '# kiln AMI builder: unpack the layer scripts and inputs, run the scripts in order, power off.',
     'export DEBIAN_FRONTEND=noninteractive KILN_INPUTS=/kiln/inputs',
-    'mkdir -p /kiln/scripts /kiln/inputs',
-    ...(inputs && inputs.length ? ["base64 -d <<'KILN_INPUTS' | tar -xz -C /kiln/inputs", ...(inputs.toString('base64').match(/.{1,76}/g) ?? []), 'KILN_INPUTS'] : []),
-    ...scripts.flatMap(({ name, text }) => [`cat > /kiln/scripts/${name}.sh <<'KILN_${name.toUpperCase().replace(/-/g, '_')}'`, text.trimEnd(), `KILN_${name.toUpperCase().replace(/-/g, '_')}`]),
-    'for script in /kiln/scripts/*.sh; do sh "$script"; done',
+    'build() {',
+    'set -e',
+    'mkdir -p /kiln',
+    ...unpack,
+    'tar -xzf /kiln/bundle.tgz -C /kiln',
+    'for script in /kiln/scripts/*.sh; do echo "kiln-builder: running ${script##*/}"; sh "$script"; done',
+    '}',
+    // A subshell outside any condition, so set -e holds inside it; the outcome goes to the console either way.
+    '(build)',
+    `if [ $? -eq 0 ]; then echo ${shellQuote(BUILDER_DONE)}; else echo ${shellQuote(BUILDER_FAILED)}; fi`,
     'rm -rf /kiln',
     'poweroff',
     '',

@@ -2,6 +2,7 @@ import { UserError } from '../../bake/errors.js';
 
 /** Faults `kiln release --inject` can rehearse, and what each one does. */
 export const FAULTS = {
+  'builder:hang': 'the AMI builder never powers off, so the bake hits aws.builder_timeout (step 5, moto/localstack/aws)',
   'launch:fail': 'the first instance launched (step 7) exits at boot',
   'test:fail': 'an extra image test (step 8) fails',
   'start:die': 'a new instance dies during start services (step 9)',

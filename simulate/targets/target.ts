@@ -43,7 +43,7 @@ export interface LoadBalancer {
 export interface Target {
   readonly kind: TargetName;
   readonly lb: LoadBalancer;
-  bake(project: Project, options: { emit: Emit; signal: AbortSignal; git: GitState; stateDir: string }): Promise<BakedImage>;
+  bake(project: Project, options: { emit: Emit; signal: AbortSignal; git: GitState; stateDir: string; hangBuilder?: boolean }): Promise<BakedImage>;
   imageExists(id: string): Promise<boolean>;
   launch(spec: LaunchSpec, release: string, secrets: ReadonlyMap<string, string> | undefined): Promise<InstanceRecord>;
   waitHealthy(spec: LaunchSpec, timeoutSeconds: number, signal?: AbortSignal): Promise<void>;

@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../bake/errors.js';
@@ -18,6 +18,25 @@ const elb = new ElasticLoadBalancingV2Client(config(MOTO));
 async function instancesTagged(tags: Record<string, string>, states = ['pending', 'running', 'stopping', 'stopped']) {
   const found = await ec2.send(new DescribeInstancesCommand({ Filters: [...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: states }] }));
   return (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+}
+
+/** The scripts in a builder user-data's embedded bundle, by path. */
+async function bundleScripts(userData: string): Promise<Record<string, string>> {
+  const { gunzipSync } = await import('node:zlib');
+  const { extract } = await import('tar-stream');
+  const encoded = /<<'KILN_BUNDLE'\n([\s\S]*?)\nKILN_BUNDLE/.exec(userData)![1]!;
+  const files: Record<string, string> = {};
+  const reader = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    reader.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer)).on('end', () => { if (header.name.startsWith('scripts/')) files[header.name] = Buffer.concat(chunks).toString(); next(); });
+    });
+    reader.on('finish', resolve).on('error', reject);
+  });
+  reader.end(gunzipSync(Buffer.from(encoded.replace(/\n/g, ''), 'base64')));
+  await done;
+  return files;
 }
 
 /** The listener's target group name: which release the ALB sends traffic to. */
@@ -46,14 +65,69 @@ describe('release on AWS emulators', () => {
   });
 
   it('--plan lists every AWS call with its reversibility, sending nothing', async () => {
+    // Port 9 (discard) answers nothing: a plan that sent a single call would fail.
     const result = await kiln(['release', '--target', 'aws', '--plan', '--json', '-C', fixture.dir], { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' } });
     expect(result.exitCode, result.stderr).toBe(0);
-    const plan = JSON.parse(result.stdout) as { calls: { service: string; action: string; reversible: boolean; input: Record<string, unknown> }[] };
-    const actions = plan.calls.map((call) => `${call.service}.${call.action}`);
-    for (const action of ['ec2.RunInstances', 'ec2.CreateImage', 'elbv2.CreateTargetGroup', 'elbv2.ModifyListener', 'ec2.TerminateInstances']) expect(actions).toContain(action);
-    expect(plan.calls.find((call) => call.action === 'TerminateInstances')!.reversible).toBe(false);
+    const plan = JSON.parse(result.stdout) as { calls: { step: string; service: string; action: string; reversible: boolean; input: Record<string, unknown> }[] };
+    expect(plan.calls.map((call) => `${call.step} ${call.service}.${call.action}${call.reversible ? '' : ' (not reversible)'}`)).toEqual([
+      'preflight sts.GetCallerIdentity',
+      'preflight ec2.DescribeRegions',
+      '5 image ssm.GetParameter',
+      '5 image ec2.DescribeImages',
+      '5 image ec2.RunInstances',
+      '5 image ec2.DescribeInstances',
+      '5 image ec2.GetConsoleOutput',
+      '5 image ec2.CreateImage',
+      '5 image ec2.DescribeImages',
+      '5 image ec2.TerminateInstances (not reversible)',
+      '7 launch ec2.RunInstances',
+      '7 launch ec2.RunInstances',
+      '8 test ssm.DescribeInstanceInformation',
+      '8 test ssm.SendCommand',
+      '8 test ssm.GetCommandInvocation',
+      '8 test ssm.SendCommand',
+      '8 test ssm.GetCommandInvocation',
+      '9 start services ec2.RunInstances',
+      '10 cutover elbv2.DescribeLoadBalancers',
+      '10 cutover elbv2.CreateLoadBalancer',
+      '10 cutover elbv2.CreateTargetGroup',
+      '10 cutover elbv2.RegisterTargets',
+      '10 cutover elbv2.DescribeTargetHealth',
+      '10 cutover elbv2.ModifyListener',
+      '11 test in production (on failure) elbv2.ModifyListener',
+      '11 test in production (on failure) ec2.TerminateInstances (not reversible)',
+      '12 shut down old stack elbv2.DeregisterTargets',
+      '12 shut down old stack ec2.TerminateInstances (not reversible)',
+      '12 shut down old stack elbv2.DeleteTargetGroup (not reversible)',
+    ]);
+    // The builder's user-data carries the bundle: the same rendered layer scripts, in order.
     const builder = plan.calls.find((call) => call.action === 'RunInstances')!;
-    expect(Buffer.from(String(builder.input.UserData), 'base64').toString()).toContain('apt-get install -y --no-install-recommends nodejs');
+    const userData = Buffer.from(String(builder.input.UserData), 'base64').toString();
+    const scripts = await bundleScripts(userData);
+    expect(Object.keys(scripts)).toEqual(['scripts/01-os-1.sh', 'scripts/02-packages-1.sh', 'scripts/03-app-1.sh']);
+    expect(scripts['scripts/02-packages-1.sh']).toContain('apt-get install -y --no-install-recommends nodejs');
+  });
+
+  it('--plan over 16 KB of inputs puts the bundle in S3 first, and takes it out after', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { execFileSync } = await import('node:child_process');
+    const { randomBytes } = await import('node:crypto');
+    execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+    await writeFile(join(fixture.dir, 'dist', 'blob.bin'), randomBytes(40_000));
+    try {
+      const result = await kiln(['release', '--target', 'aws', '--plan', '--json', '-C', fixture.dir], { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const calls = (JSON.parse(result.stdout) as { calls: { step: string; service: string; action: string; input: Record<string, unknown> }[] }).calls;
+      const image = calls.filter((call) => call.step === '5 image').map((call) => `${call.service}.${call.action}`);
+      expect(image).toEqual(['ssm.GetParameter', 'ec2.DescribeImages', 's3.HeadBucket', 's3.CreateBucket', 's3.PutBucketLifecycleConfiguration', 's3.HeadObject', 's3.PutObject', 'ec2.RunInstances', 'ec2.DescribeInstances', 'ec2.GetConsoleOutput', 'ec2.CreateImage', 'ec2.DescribeImages', 'ec2.TerminateInstances', 's3.DeleteObject']);
+      const put = calls.find((call) => call.action === 'PutObject')!;
+      expect(put.input.Body).toMatch(/^<\d+ bytes, sha256 [0-9a-f]{64}>$/);
+      const userData = Buffer.from(String(calls.find((call) => call.action === 'RunInstances')!.input.UserData), 'base64').toString();
+      expect(userData).toContain("fetch '<presigned-url>' /kiln/bundle.tgz");
+    } finally {
+      execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+    }
   });
 
   it('bakes an AMI and releases v1 on moto: instances, a target group, a listener, and a proxy that serves it', async () => {
@@ -99,6 +173,8 @@ describe('release on AWS emulators', () => {
     expect((await instancesTagged({ 'kiln:env': 'it-moto' }, ['running'])).length).toBeGreaterThan(0);
     const result = await destroyEnvironment(await fixture.project(), 'it-moto');
     expect(result.aws?.instances.length).toBeGreaterThan(0);
+    expect(result.aws?.network).toBe(true);
+    expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['kiln-hello-it-moto'] }] }))).Vpcs).toEqual([]);
     expect(await instancesTagged({ 'kiln:env': 'it-moto' })).toEqual([]);
     const balancers = (await elb.send(new Describe({}))).LoadBalancers ?? [];
     expect(balancers.some((balancer) => balancer.LoadBalancerName?.endsWith('it-moto'))).toBe(false);
@@ -199,14 +275,15 @@ describe('the AMI builder user-data', () => {
       const { join } = await import('node:path');
       const { renderLayers } = await import('../../bake/recipe/recipe.js');
       const { resolveBase } = await import('../../bake/docker/base-image.js');
-      const { builderUserData, inputsArchive, USER_DATA_LIMIT } = await import('../../simulate/aws/user-data.js');
+      const { builderUserData, BUILDER_DONE, USER_DATA_LIMIT } = await import('../../simulate/aws/user-data.js');
+      const { builderBundle } = await import('../../simulate/aws/builder-bundle.js');
       const { extract } = await import('tar-stream');
       // No apt packages, so the builder needs no network: the test runs it with networking off.
       await writeFile(join(fixture.dir, 'kiln.yaml'), (await readFile(join(fixture.dir, 'kiln.yaml'), 'utf8')).replace('apt: [nodejs]', 'apt: []'));
       execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
       const project = await fixture.project();
       const layers = await renderLayers(project);
-      const userData = builderUserData(layers, await inputsArchive(layers));
+      const userData = builderUserData({ embedded: (await builderBundle(layers)).archive });
       expect(Buffer.byteLength(userData)).toBeLessThan(USER_DATA_LIMIT);
       const base = await resolveBase(docker, project.os, () => {});
       // A stand-in for poweroff: in a container the builder's last command just reports.
@@ -215,6 +292,10 @@ describe('the AMI builder user-data', () => {
       try {
         await container.start();
         expect((await container.wait()).StatusCode).toBe(0);
+        const logs = (await container.logs({ stdout: true, stderr: true })).toString();
+        expect(logs).toContain(BUILDER_DONE);
+        // The layers ran in their order: os, then packages, then app.
+        expect([...logs.matchAll(/running \d+-(\w+)-\d+\.sh/g)].map((match) => match[1])).toEqual(['os', 'packages', 'app']);
         const archive = (await container.getArchive({ path: '/opt/app/version.json' })) as unknown as NodeJS.ReadableStream;
         const content = await new Promise<string>((done, fail) => {
           const reader = extract();
@@ -229,6 +310,77 @@ describe('the AMI builder user-data', () => {
       } finally {
         await container.remove({ force: true });
       }
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
+
+describe('builder bundles over 16 KB', () => {
+  it('are staged in S3: the builder fetches the bundle by a presigned URL, checks its sha256, installs the app; the bake deletes it after', async () => {
+    const fixture = await releaseProject('it-staging');
+    try {
+      const { readFile, writeFile } = await import('node:fs/promises');
+      const { execFileSync } = await import('node:child_process');
+      const { createHash, randomBytes } = await import('node:crypto');
+      const { join } = await import('node:path');
+      const { renderLayers } = await import('../../bake/recipe/recipe.js');
+      const { resolveBase } = await import('../../bake/docker/base-image.js');
+      const { AwsApi } = await import('../../simulate/aws/api.js');
+      const { bakeAmi } = await import('../../simulate/aws/ami-bake.js');
+      const { resolveBaseAmi } = await import('../../simulate/aws/base-ami.js');
+      const { builderBundle } = await import('../../simulate/aws/builder-bundle.js');
+      const { stageBundle, unstageBundle } = await import('../../simulate/aws/bundle-staging.js');
+      const { builderUserData, BUILDER_DONE, USER_DATA_LIMIT } = await import('../../simulate/aws/user-data.js');
+      await writeFile(join(fixture.dir, 'kiln.yaml'), (await readFile(join(fixture.dir, 'kiln.yaml'), 'utf8')).replace('apt: [nodejs]', 'apt: []'));
+      execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+      // Random bytes do not compress: 40 KB of them cannot ride in user-data.
+      const blob = randomBytes(40_000);
+      await writeFile(join(fixture.dir, 'dist', 'blob.bin'), blob);
+      const project = await fixture.project();
+      const bundle = await builderBundle(await renderLayers(project));
+      expect(Buffer.byteLength(builderUserData({ embedded: bundle.archive }))).toBeGreaterThan(USER_DATA_LIMIT);
+      const api = new AwsApi({ target: 'moto', endpoint: MOTO, region: 'us-east-1', emulated: true });
+
+      const staged = await stageBundle(api, project, bundle, 600);
+      expect(staged.url.startsWith(`${MOTO}/kiln-staging-`)).toBe(true);
+      const userData = builderUserData({ url: staged.url, sha256: bundle.sha256 });
+      expect(Buffer.byteLength(userData)).toBeLessThan(USER_DATA_LIMIT);
+      const base = await resolveBase(docker, project.os, () => {});
+      // The base here has no fetch tool (Debian's cloud AMIs have curl); the host network reaches moto on 127.0.0.1.
+      const script = `apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends curl ca-certificates >/dev/null && printf '#!/bin/sh\\necho powered off\\n' > /usr/local/sbin/poweroff && chmod +x /usr/local/sbin/poweroff\n${userData}`;
+      const container = await docker.createContainer({ Image: base.ref, Entrypoint: ['/bin/sh', '-c'], Cmd: [script], HostConfig: { NetworkMode: 'host' }, Labels: { 'kiln.managed': 'true' } });
+      try {
+        await container.start();
+        expect((await container.wait()).StatusCode).toBe(0);
+        expect((await container.logs({ stdout: true, stderr: true })).toString()).toContain(BUILDER_DONE);
+        const check = await container.commit({ repo: 'kiln-test/staged-builder', tag: 'latest' });
+        const probe = await docker.createContainer({ Image: check.Id, Entrypoint: ['sha256sum', '/opt/app/blob.bin'], HostConfig: { NetworkMode: 'none' } });
+        try {
+          await probe.start();
+          await probe.wait();
+          expect((await probe.logs({ stdout: true })).toString()).toContain(createHash('sha256').update(blob).digest('hex'));
+        } finally {
+          await probe.remove({ force: true });
+          await docker.getImage(check.Id).remove({ force: true });
+        }
+      } finally {
+        await container.remove({ force: true });
+        await unstageBundle(api, staged);
+      }
+
+      // The whole bake on moto stages the same bundle, and removes it once the AMI is made.
+      const baseAmi = await resolveBaseAmi(api, docker, project, project.aws.base_ami, () => {});
+      const baking = new AwsApi(api.endpoint);
+      await bakeAmi(baking, project, { emit: () => {}, signal: new AbortController().signal, git: { commit: 'test', dirty: true }, stateDir: join(fixture.dir, '.kiln'), instanceType: 't3.micro', baseAmi, docker });
+      const actions = baking.sent.map((request) => `${request.service}.${request.action}`);
+      expect(actions).toContain('s3.PutObject');
+      expect(actions.indexOf('s3.PutObject')).toBeLessThan(actions.indexOf('ec2.RunInstances'));
+      expect(actions.at(-1)).toBe('s3.DeleteObject');
+      const builder = baking.sent.find((request) => request.action === 'RunInstances')!;
+      expect(Buffer.from(String(builder.input.UserData), 'base64').toString()).toContain(bundle.sha256);
+      const gone = await baking.send({ service: 's3', action: 'HeadObject', reversible: true, input: { Bucket: staged.bucket, Key: staged.key } }).then(() => 'present', () => 'gone');
+      expect(gone).toBe('gone');
     } finally {
       await fixture.cleanup();
     }

@@ -9,10 +9,13 @@ export const image: Step = {
   name: 'image',
   async run(context) {
     const { record } = context;
+    const hangBuilder = context.faults.includes('builder:hang');
+    if (hangBuilder && context.target.kind === 'local') context.emit({ type: 'notice', level: 'warn', message: 'fault builder:hang rehearses an AMI builder; the local target bakes none, so it has no effect here' });
     const result = await context.target.bake(await context.built(), {
       emit: context.emit, signal: context.signal,
       git: { commit: record.commit, dirty: false, tag: record.tag },
       stateDir: join(context.project.dir, '.kiln'),
+      hangBuilder,
     });
     record.image = { ref: result.ref, id: result.id };
     record.recipeDigest = result.recipeDigest;
