@@ -7,6 +7,7 @@ import type { Journal } from '../journal/journal.js';
 import type { InstanceRecord, LaunchSpec } from '../journal/record.js';
 import { LocalLoadBalancer, lbRole } from '../lb/load-balancer.js';
 import { instanceRunning, launchInstance, terminateInstance, waitInstanceHealthy } from '../local/instances.js';
+import { adoptInstance } from '../local/adopt-instance.js';
 import { localNames } from '../local/names.js';
 import { ensureNetwork } from '../local/network.js';
 import type { Target } from '../targets/target.js';
@@ -17,6 +18,7 @@ import { AwsLoadBalancer } from './aws-lb.js';
 import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
+import { emulatorRunsInstances } from './platform-instances.js';
 import { preflight } from './preflight.js';
 import { ec2 } from './requests.js';
 import { instanceUserData } from './user-data.js';
@@ -45,6 +47,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   const mirror = endpoint.emulated ? new LocalLoadBalancer(docker, journal, project, network, 0) : undefined;
   const lb = new AwsLoadBalancer(api, journal, { project: project.project, env, healthPath: project.roles[role]!.health ?? '/', port: project.roles[role]!.port!, securityGroups: project.aws.security_groups }, vpc, mirror);
   const ec2Ids = new Map<string, string>();
+  let runsInstances: Promise<boolean> | undefined;
+  const platformRuns = () => (runsInstances ??= endpoint.emulated ? emulatorRunsInstances(endpoint) : Promise.resolve(false));
 
   /** The EC2 instance a spec became: remembered, or found again by its kiln:spec-id tag (a resumed release). */
   const ec2IdOf = async (specId: string): Promise<string | undefined> => {
@@ -62,6 +66,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     kind: name,
     lb,
     async bake(built, options) {
+      if (await platformRuns()) options.emit({ type: 'notice', level: 'info', message: `${name} runs EC2 instances itself: kiln adopts each instance's container (localstack-ec2.<id>) instead of starting a duplicate` });
       const subnetId = (await vpc()).subnetIds[0];
       const baseAmi = await resolveBaseAmi(api, docker, built, project.aws.base_ami, options.emit);
       return bakeAmi(api, built, { ...options, docker, instanceType: project.aws.instance_type, baseAmi, subnetId });
@@ -93,7 +98,9 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       // The emulator's instance gets its data plane: a container of the AMI's image, booted like any kiln instance.
       const image = (await api.send<{ Images?: { Name?: string }[] }>(ec2.describeImage(spec.imageId))).Images?.[0];
       if (!image?.Name) throw new UserError(`AMI ${spec.imageId} is not known to ${name}`, 'bake again: the emulator may have been reset');
-      const container = await launchInstance(docker, { ...spec, instanceId: id, name: emulatedInstanceName(id), imageId: emulatedImageRef(image.Name, spec.imageId) }, { project: project.project, env, release, network, secrets });
+      const instance = { ...spec, instanceId: id, name: emulatedInstanceName(id), imageId: emulatedImageRef(image.Name, spec.imageId) };
+      const context = { project: project.project, env, release, network, secrets };
+      const container = (await platformRuns()) ? await adoptInstance(docker, instance, context, project.release.timeout) : await launchInstance(docker, instance, context);
       return { ...container, specId: spec.instanceId, imageId: spec.imageId };
     },
     async waitHealthy(spec, timeout, signal) {

@@ -39,8 +39,7 @@ export async function launchInstance(docker: Docker, spec: LaunchSpec, context: 
       },
       HostConfig: { NetworkMode: context.network, Init: true, ...(spec.secrets.length ? { Tmpfs: SECRETS_TMPFS } : {}) },
     });
-    const identity = { instanceId: spec.instanceId, imageId: spec.imageId, role: spec.role, project: context.project, zone: spec.zone, tags: { 'kiln:release': context.release, 'kiln:env': context.env } };
-    await created.putArchive(packTar(bootFiles(identity, spec.configure, spec.command, { secrets: spec.secrets.length > 0 })), { path: '/' });
+    await created.putArchive(bootArchive(spec, context), { path: '/' });
     await created.start();
     if (spec.secrets.length) await deliverSecrets(docker, created, new Map(spec.secrets.map((name) => [name, context.secrets?.get(name) ?? ''])));
     return record(spec, await created.inspect(), context.network);
@@ -50,7 +49,13 @@ export async function launchInstance(docker: Docker, spec: LaunchSpec, context: 
   }
 }
 
-function record(spec: LaunchSpec, info: Docker.ContainerInspectInfo, network: string): InstanceRecord {
+/** The boot files an instance starts from: its metadata, configure script and role command. */
+export function bootArchive(spec: LaunchSpec, context: LaunchContext) {
+  const identity = { instanceId: spec.instanceId, imageId: spec.imageId, role: spec.role, project: context.project, zone: spec.zone, tags: { 'kiln:release': context.release, 'kiln:env': context.env } };
+  return packTar(bootFiles(identity, spec.configure, spec.command, { secrets: spec.secrets.length > 0 }));
+}
+
+export function record(spec: LaunchSpec, info: Docker.ContainerInspectInfo, network: string): InstanceRecord {
   return { instanceId: spec.instanceId, role: spec.role, container: spec.name, imageId: spec.imageId, ip: info.NetworkSettings.Networks[network]?.IPAddress, state: 'running' };
 }
 
