@@ -138,6 +138,14 @@ describe('release on AWS emulators', () => {
     const images = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [summary.recipeDigest!] }] }));
     const ami = images.Images![0]!;
     expect(await docker.getImage(`localstack-ec2/${ami.Name}:${ami.ImageId}`).inspect()).toBeTruthy();
+    // The AMI says what it is made of: recipe, each layer's digest as journaled, commit and tag.
+    const tags = Object.fromEntries((ami.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    const layers = (await new Journal(fixture.dir, 'it-moto', 'hello').load(summary.release)).layers!;
+    expect(layers.map((layer) => layer.name)).toEqual(['os', 'packages', 'app']);
+    expect(tags).toMatchObject({
+      'kiln:recipe-digest': summary.recipeDigest, 'kiln:commit': summary.commit, 'kiln:release-tag': summary.tag, 'kiln:project': 'hello',
+      ...Object.fromEntries(layers.map((layer) => [`kiln:layer:${layer.name}`, layer.digest])),
+    });
     expect(await instancesTagged({ 'kiln:purpose': 'builder' })).toEqual([]);
     expect((await instancesTagged({ 'kiln:release': summary.release }, ['running'])).length).toBe(3);
     expect(await listenerGroup()).toContain(summary.release);
