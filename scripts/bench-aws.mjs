@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 // Bench the full twelve-step release of a committed copy of examples/hello on the local target, on moto
 // and on LocalStack, each with a warm cache; prints the median wall times against "≤ 1.5 × local". Asserts nothing on time.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DeregisterImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import Docker from 'dockerode';
+import { commitAppChange, dist, log, makeProject, median, sinceS, stepLine } from './bench-project.mjs';
 
-const ROOT = new URL('..', import.meta.url);
-const dist = (path) => import(new URL(`dist/${path}`, ROOT).href);
 const { loadProject } = await dist('bake/config/load.js');
 const { release } = await dist('simulate/release/release.js');
 const { destroyEnvironment } = await dist('simulate/release/destroy.js');
@@ -25,11 +21,6 @@ const ENDPOINTS = {
   moto: { url: process.env.KILN_MOTO_ENDPOINT ?? 'http://127.0.0.1:5005', health: '/moto-api/' },
   localstack: { url: process.env.KILN_LOCALSTACK_ENDPOINT ?? 'http://127.0.0.1:4566', health: '/_localstack/health' },
 };
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'kiln bench', GIT_AUTHOR_EMAIL: 'bench@kiln.invalid', GIT_COMMITTER_NAME: 'kiln bench', GIT_COMMITTER_EMAIL: 'bench@kiln.invalid' };
-const log = (line) => process.stderr.write(`bench: ${line}\n`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sinceS = (started) => (performance.now() - started) / 1000;
-const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const envOf = (target) => `bench-${target}`;
 
 /** Only warnings reach the terminal, each once (LocalStack's "no ELBv2" would otherwise repeat every release). */
@@ -51,27 +42,6 @@ async function emulatorDown(target) {
   }
 }
 
-/** Copy the example (no build output or kiln state), give it its own name and any free LB port, and commit it. */
-function makeProject(tmp) {
-  const source = fileURLToPath(new URL('examples/hello/', ROOT));
-  const dir = join(tmp, PROJECT);
-  cpSync(source, dir, { recursive: true, filter: (path) => !['dist', '.kiln', 'node_modules'].includes(basename(path)) });
-  const yamlPath = join(dir, 'kiln.yaml');
-  const yaml = readFileSync(yamlPath, 'utf8').replace(/^project: .*$/m, `project: ${PROJECT}`).replace(/^(\s+)port: 8480\b.*$/m, '$1port: 0');
-  if (!/^\s+port: 0$/m.test(yaml)) throw new Error('could not set release.port: 0 in the copied kiln.yaml');
-  writeFileSync(yamlPath, yaml);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
-}
-
-/** An app-only change: a fresh nonce means the app layer (and, on an emulator, the AMI) is rebuilt while os and packages stay cached. */
-function commitAppChange(dir) {
-  appendFileSync(join(dir, 'src', 'server.mjs'), `// bench edit ${randomBytes(6).toString('hex')}\n`);
-  git(dir, 'commit', '-q', '-am', 'app-only change');
-}
-
 /** One release through the engine; throws unless it went live, since the next release needs it live. */
 async function doRelease(dir, target) {
   const started = performance.now();
@@ -80,8 +50,6 @@ async function doRelease(dir, target) {
   if (summary.outcome !== 'live') throw new Error(`${target}: ${summary.release} ended ${summary.outcome}: ${summary.error}`);
   return { summary, wall };
 }
-
-const stepLine = (summary) => summary.steps.map((step) => `${step.n} ${step.name} ${step.seconds === null ? step.status : `${step.seconds.toFixed(2)}s`}`).join(', ');
 
 /** A warm-up release (layer cache, base AMI, load balancer), then RUNS timed app-only releases. */
 async function benchTarget(dir, target) {
@@ -154,7 +122,7 @@ async function main() {
   const touched = [];
   let dir;
   try {
-    dir = makeProject(tmp);
+    dir = makeProject(tmp, PROJECT);
     const results = [];
     for (const target of targets) {
       touched.push(target);

@@ -1,16 +1,12 @@
 #!/usr/bin/env node
 // Bench kiln's release engine on a committed copy of examples/hello: release, cutover and rollback times.
 // Prints figures and a table against the targets; asserts nothing on time.
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Docker from 'dockerode';
+import { commitAppChange, dist, log, makeProject, median, sinceS, stepLine } from './bench-project.mjs';
 
-const ROOT = new URL('..', import.meta.url);
-const dist = (path) => import(new URL(`dist/${path}`, ROOT).href);
 const { loadProject } = await dist('bake/config/load.js');
 const { release } = await dist('simulate/release/release.js');
 const { rollback } = await dist('simulate/release/rollback.js');
@@ -21,41 +17,11 @@ const ENV = 'bench';
 // A project name of its own, so kiln/hello's tags and bench:bake's kiln/hello-bench images are never touched.
 const PROJECT = 'hello-relbench';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'kiln bench', GIT_AUTHOR_EMAIL: 'bench@kiln.invalid', GIT_COMMITTER_NAME: 'kiln bench', GIT_COMMITTER_EMAIL: 'bench@kiln.invalid' };
-const log = (line) => process.stderr.write(`bench: ${line}\n`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sinceS = (started) => (performance.now() - started) / 1000;
-const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const options = () => ({ env: ENV, signal: new AbortController().signal, emit: onEvent });
 
 /** Only warnings reach the terminal; steps are summarised from the release summary instead. */
 function onEvent(event) {
   if (event.type === 'notice' && event.level === 'warn') log(`warning: ${event.message}`);
-}
-
-/** Copy the example (no build output or kiln state), give it its own name and any free LB port, and commit it. */
-function makeProject(tmp) {
-  const source = fileURLToPath(new URL('examples/hello/', ROOT));
-  const dir = join(tmp, PROJECT);
-  cpSync(source, dir, { recursive: true, filter: (path) => !['dist', '.kiln', 'node_modules'].includes(basename(path)) });
-  const yamlPath = join(dir, 'kiln.yaml');
-  const yaml = readFileSync(yamlPath, 'utf8').replace(/^project: .*$/m, `project: ${PROJECT}`).replace(/^(\s+)port: 8480\b.*$/m, '$1port: 0');
-  if (!/^\s+port: 0$/m.test(yaml)) throw new Error('could not set release.port: 0 in the copied kiln.yaml');
-  writeFileSync(yamlPath, yaml);
-  git(dir, 'init', '-q');
-  commitAll(dir, 'initial');
-  return dir;
-}
-
-function commitAll(dir, message) {
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-}
-
-/** An app-only change: a fresh nonce means the app layer is rebuilt while os and packages stay cached. */
-function commitAppChange(dir) {
-  appendFileSync(join(dir, 'src', 'server.mjs'), `// bench edit ${randomBytes(6).toString('hex')}\n`);
-  commitAll(dir, 'app-only change');
 }
 
 /** One release through the engine; throws unless it went live, since every later figure needs it live. */
@@ -74,8 +40,6 @@ function switchMs(summary) {
   if (!match) throw new Error(`no switch time in the cutover detail: ${JSON.stringify(detail)}`);
   return Number(match[1]);
 }
-
-const stepLine = (summary) => summary.steps.map((step) => `${step.n} ${step.name} ${step.seconds === null ? step.status : `${step.seconds.toFixed(2)}s`}`).join(', ');
 
 /** Figures 1–3: app-only releases under 20 connections of load, started before and stopped after each one. */
 async function releaseFigures(dir, url) {
@@ -156,7 +120,7 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'kiln-bench-release-'));
   let dir;
   try {
-    dir = makeProject(tmp);
+    dir = makeProject(tmp, PROJECT);
     log('warm-up release (fills the layer cache, starts the load balancer)');
     const { summary: first } = await doRelease(dir);
     const releases = await releaseFigures(dir, first.url);

@@ -43,7 +43,7 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
   const tags = {
     Name: name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:recipe-digest': local.recipeDigest,
     ...Object.fromEntries(local.layers.map((layer) => [`kiln:layer:${layer.name}`, layer.digest])),
-    'kiln:commit': options.git.commit, ...(options.git.tag ? { 'kiln:release-tag': options.git.tag } : {}),
+    'kiln:commit': options.git.commit, 'kiln:base-ami': options.baseAmi, ...(options.git.tag ? { 'kiln:release-tag': options.git.tag } : {}),
   };
   const baked = (id: string, cached: boolean): BakedImage => ({
     ref: `${name} (${id})`, id, recipeDigest: local.recipeDigest, bom: local.bom,
@@ -98,7 +98,7 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
 }
 
 /** Deregister a half-made AMI and delete its snapshots, so a failed bake leaves no orphan volume data. */
-async function discardImage(api: AwsApi, imageId: string): Promise<void> {
+export async function discardImage(api: AwsApi, imageId: string): Promise<void> {
   const described = await api.send<{ Images?: { BlockDeviceMappings?: { Ebs?: { SnapshotId?: string } }[] }[] }>(ec2.describeImage(imageId)).catch(() => ({ Images: [] }));
   const snapshots = (described.Images?.[0]?.BlockDeviceMappings ?? []).map((mapping) => mapping.Ebs?.SnapshotId).filter((id): id is string => Boolean(id));
   await api.send(ec2.deregisterImage(imageId)).catch(() => undefined);

@@ -20,6 +20,7 @@ import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
 import { preflight } from './preflight.js';
+import { retireAmi } from './retire-ami.js';
 import { ec2 } from './requests.js';
 import { instanceUserData } from './user-data.js';
 import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
@@ -77,6 +78,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       if (!image) return false;
       return !endpoint.emulated || Boolean(await docker.getImage(emulatedImageRef(image.Name!, id)).inspect().catch(() => undefined));
     },
+    removeImage: (id) => retireAmi(api, docker, id),
     async launch(spec, release, secrets): Promise<InstanceRecord> {
       let id = await ec2IdOf(spec.instanceId);
       if (!id) {

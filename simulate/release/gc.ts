@@ -1,10 +1,9 @@
 import type { Project } from '../../bake/config/project.js';
-import { REPO } from '../../bake/docker/labels.js';
-import type Docker from 'dockerode';
+import { UserError } from '../../bake/errors.js';
 import type { Journal } from '../journal/journal.js';
 import { takeLock } from '../journal/lock.js';
 import { openEnvironment } from './environment.js';
-import { connectDocker } from '../../bake/docker/connect.js';
+import type { Target } from '../targets/target.js';
 
 export interface GcResult {
   kept: string[];
@@ -12,44 +11,44 @@ export interface GcResult {
   skipped: { release: string; image: string; why: string }[];
 }
 
-/** Remove the images of releases older than the newest `keep`; the live and standby ones always stay. */
+/**
+ * Remove the images of releases older than the newest `keep` (Docker images locally, AMIs on the aws
+ * targets); the live and standby ones always stay.
+ */
 export async function gc(project: Project, options: { env: string; keep?: number; dryRun?: boolean }): Promise<GcResult> {
-  const { journal } = await openEnvironment(project, options.env);
-  const docker = await connectDocker(); // release images live in the local engine's image store
+  const { journal, target } = await openEnvironment(project, options.env);
   const unlock = await takeLock(journal.lockFile, 'gc');
   try {
-    return await collect(project, journal, docker, options);
+    return await collect(project, journal, target, options);
   } finally {
     await unlock();
   }
 }
 
-async function collect(project: Project, journal: Journal, docker: Docker, options: { keep?: number; dryRun?: boolean }): Promise<GcResult> {
+async function collect(project: Project, journal: Journal, target: Target, options: { keep?: number; dryRun?: boolean }): Promise<GcResult> {
   const keep = options.keep ?? project.release.keep;
   const state = await journal.state();
   const releases = (await journal.list()).filter((record) => record.image);
   const kept = new Set([...releases.slice(-keep).map((record) => record.id), ...(state.live ? [state.live] : []), ...state.standby]);
   const keptImages = new Set(releases.filter((record) => kept.has(record.id)).map((record) => record.image!.id));
   const result: GcResult = { kept: [...kept], removed: [], skipped: [] };
+  const seen = new Set<string>();
   for (const record of releases) {
-    if (kept.has(record.id) || keptImages.has(record.image!.id)) continue;
     const image = record.image!;
-    if (!(await docker.getImage(image.id).inspect().catch(() => undefined))) continue;
+    // Releases of an unchanged recipe share one image: it goes once, and only if no kept release uses it.
+    if (kept.has(record.id) || keptImages.has(image.id) || seen.has(image.id)) continue;
+    seen.add(image.id);
+    if (!(await target.imageExists(image.id))) continue;
     if (options.dryRun) {
       result.removed.push({ release: record.id, image: image.ref });
       continue;
     }
-    // Untag every name the image carries (release tag, recipe tag, its layer-cache tag); the last untag deletes it.
-    const tags = (await docker.getImage(image.id).inspect()).RepoTags ?? [];
-    if (tags.includes(`${REPO.image(project.project)}:latest`)) {
-      result.skipped.push({ release: record.id, image: image.ref, why: 'it is the latest bake' });
-      continue;
-    }
     try {
-      for (const tag of tags) await docker.getImage(tag).remove();
+      await target.removeImage(image.id);
       result.removed.push({ release: record.id, image: image.ref });
     } catch (error) {
-      result.skipped.push({ release: record.id, image: image.ref, why: (error as Error).message.replace(/^\(HTTP code \d+\)\s*/, '') });
+      if (!(error instanceof UserError)) throw error;
+      result.skipped.push({ release: record.id, image: image.ref, why: error.message });
     }
   }
   return result;

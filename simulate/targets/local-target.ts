@@ -6,6 +6,7 @@ import type { Journal } from '../journal/journal.js';
 import { LocalLoadBalancer } from '../lb/load-balancer.js';
 import { instanceRunning, launchInstance, terminateInstance, waitInstanceHealthy } from '../local/instances.js';
 import { INSTANCE_LABEL, localNames } from '../local/names.js';
+import { removeReleaseImage } from '../local/remove-image.js';
 import type { Project } from '../../bake/config/project.js';
 import type { Target } from './target.js';
 import { resolveSecrets } from '../../bake/secrets/resolve.js';
@@ -21,6 +22,7 @@ export function localTarget(docker: Docker, journal: Journal, project: Project, 
       return { ref: result.image, id: result.imageId, recipeDigest: result.recipeDigest, layers: result.layers.map(({ name, digest, cached }) => ({ name, digest, cached })), bom: result.bom };
     },
     imageExists: async (id) => Boolean(await docker.getImage(id).inspect().catch(() => undefined)),
+    removeImage: (id) => removeReleaseImage(docker, project.project, id),
     launch: (spec, release, secrets) => launchInstance(docker, spec, { project: project.project, env, release, network, secrets }),
     waitHealthy: (spec, timeout, signal) => waitInstanceHealthy(docker, spec, timeout, signal),
     imageTests: (spec, built, role, emit) => runImageTests(docker, docker.getContainer(spec.name), built, role, emit),

@@ -45,6 +45,8 @@ export interface Target {
   readonly lb: LoadBalancer;
   bake(project: Project, options: { emit: Emit; signal: AbortSignal; git: GitState; stateDir: string; hangBuilder?: boolean }): Promise<BakedImage>;
   imageExists(id: string): Promise<boolean>;
+  /** Delete a release's image (kiln gc); a UserError says why when it must stay. */
+  removeImage(id: string): Promise<void>;
   launch(spec: LaunchSpec, release: string, secrets: ReadonlyMap<string, string> | undefined): Promise<InstanceRecord>;
   waitHealthy(spec: LaunchSpec, timeoutSeconds: number, signal?: AbortSignal): Promise<void>;
   imageTests(spec: LaunchSpec, project: Project, role: string, emit: Emit, signal?: AbortSignal): Promise<TestResult[]>;

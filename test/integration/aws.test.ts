@@ -175,6 +175,21 @@ describe('release on AWS emulators', () => {
     expect(await instancesTagged({ 'kiln:release': summary.release })).toEqual([]);
   });
 
+  it('kiln gc deregisters the AMI of a retired release, with its snapshots and its emulated image, and keeps the live one', async () => {
+    const { gc } = await import('../../simulate/release/gc.js');
+    const journal = new Journal(fixture.dir, 'it-moto', 'hello');
+    const first = await journal.load('hello-r1');
+    const live = await journal.load('hello-r2');
+    expect(first.image!.id).not.toBe(live.image!.id);
+    const result = await gc(await fixture.project(), { env: 'it-moto', keep: 1 });
+    expect(result.removed.map((entry) => entry.release)).toEqual(['hello-r1']);
+    expect((await ec2.send(new DescribeImagesCommand({ ImageIds: [first.image!.id] })).catch(() => ({ Images: [] }))).Images ?? []).toEqual([]);
+    expect((await ec2.send(new DescribeImagesCommand({ ImageIds: [live.image!.id] }))).Images?.length).toBe(1);
+    const emulated = (await docker.listImages({ filters: { reference: ['localstack-ec2/*'] } })).flatMap((image) => image.RepoTags ?? []);
+    expect(emulated.some((tag) => tag.endsWith(`:${first.image!.id}`))).toBe(false);
+    expect(emulated.some((tag) => tag.endsWith(`:${live.image!.id}`))).toBe(true);
+  });
+
   it('kiln destroy terminates the environment\'s EC2 instances and deletes its load balancer', async () => {
     const { destroyEnvironment } = await import('../../simulate/release/destroy.js');
     const { DescribeLoadBalancersCommand: Describe } = await import('@aws-sdk/client-elastic-load-balancing-v2');

@@ -1,0 +1,21 @@
+import type Docker from 'dockerode';
+import { UserError } from '../../bake/errors.js';
+import { discardImage } from './ami-bake.js';
+import type { AwsApi } from './api.js';
+import { emulatedImageRef } from './emulated-images.js';
+import { ec2 } from './requests.js';
+
+type Described = { Reservations?: { Instances?: { InstanceId?: string }[] }[] };
+
+/**
+ * Deregister a release's AMI and delete its snapshots (kiln gc). AMIs belong to the account, not to one
+ * environment, so one that any instance still runs from stays. On an emulator its Docker image goes too.
+ */
+export async function retireAmi(api: AwsApi, docker: Docker, imageId: string): Promise<void> {
+  const users = await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { Filters: [{ Name: 'image-id', Values: [imageId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] } });
+  const running = (users.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!);
+  if (running.length) throw new UserError(`instances still run from it (${running.join(', ')})`);
+  const name = (await api.send<{ Images?: { Name?: string }[] }>(ec2.describeImage(imageId))).Images?.[0]?.Name;
+  await discardImage(api, imageId);
+  if (api.endpoint.emulated && name) await docker.getImage(emulatedImageRef(name, imageId)).remove().catch(() => undefined);
+}
