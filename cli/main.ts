@@ -136,7 +136,7 @@ program.command('heal')
   .action(load('heal'));
 
 program.command('gc')
-  .description('remove images of releases older than the newest release.keep (live and standby stay)')
+  .description('remove images (Docker images, or AMIs on the aws targets) of releases older than the newest release.keep (live and standby stay)')
   .option('--keep <n>', 'how many recent releases to keep (default: release.keep)')
   .option('--dry-run', 'say what would go, remove nothing')
   .option('--env <name>', 'the environment', 'local')
