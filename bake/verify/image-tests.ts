@@ -3,9 +3,10 @@ import { BOOT_DIR } from '../boot/boot-files.js';
 import type { Project, TestSpec } from '../config/project.js';
 import { execIn, parseHttpResponse } from '../docker/exec-in.js';
 import type { Emit } from '../events.js';
-import { httpVerdict, imageTestsFor, runTestsInOrder, runVerdict, testEnvironment, type TestFailure, type TestResult } from './image-test-verdict.js';
+import { imageTestsFor, runTestsInOrder, testEnvironment, type TestResult } from './image-test-runner.js';
+import { httpVerdict, runVerdict, type TestFailure } from './image-test-verdict.js';
 
-export type { TestResult } from './image-test-verdict.js';
+export type { TestResult } from './image-test-runner.js';
 
 /** Run the image tests for `role` inside the instance; the first failure throws with its output. */
 export async function runImageTests(docker: Docker, container: Docker.Container, project: Project, role: string, emit: Emit): Promise<TestResult[]> {

@@ -107,6 +107,10 @@ export const ssm = {
   getCommandInvocation: (commandId: string, instanceId: string): AwsRequest => ({
     service: 'ssm', action: 'GetCommandInvocation', reversible: true, input: { CommandId: commandId, InstanceId: instanceId },
   }),
+  // Sent when kiln stops waiting for a command (gave up, or the release was aborted), so it does not run on unwatched.
+  cancelCommand: (commandId: string, instanceId: string): AwsRequest => ({
+    service: 'ssm', action: 'CancelCommand', reversible: false, input: { CommandId: commandId, InstanceIds: [instanceId] },
+  }),
 };
 
 export const sts = {

@@ -3,14 +3,15 @@ import { parseHttpResponse } from '../../bake/docker/exec-in.js';
 import { ExternalError, UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import { shellQuote } from '../../bake/template/shell-quote.js';
-import { httpVerdict, imageTestsFor, rolesWithImageTests, runTestsInOrder, runVerdict, testEnvironment, type TestFailure, type TestResult } from '../../bake/verify/image-test-verdict.js';
+import { imageTestsFor, rolesWithImageTests, runTestsInOrder, testEnvironment, type TestResult } from '../../bake/verify/image-test-runner.js';
+import { httpVerdict, runVerdict, type TestFailure } from '../../bake/verify/image-test-verdict.js';
 import { AwsApi } from './api.js';
-import { pollUntil } from './poll-until.js';
+import { abortableSleep, pollUntil } from './poll-until.js';
 import { ssm, type AwsRequest } from './requests.js';
-import { waitSsmOnline } from './ssm-online.js';
+import { registrationSeconds, waitSsmOnline } from './ssm-online.js';
 
 export interface RunCommandOptions {
-  /** Bounds the wait for SSM registration, and each test's delivery and run. */
+  /** release.timeout: bounds each test's delivery and its run on the instance; the SSM registration wait is at least 300 s. */
   timeoutSeconds: number;
   signal?: AbortSignal;
   /** How often GetCommandInvocation is asked (default 2 s). */
@@ -34,12 +35,15 @@ export type Invocation =
   | { state: 'finished'; exitCode: number; stdout: string; stderr: string }
   | { state: 'not-run'; status: string; stdout: string; stderr: string };
 
+/** An invocation kiln has stopped waiting for. */
+export type Settled = Exclude<Invocation, { state: 'waiting' }>;
+
 /** Image tests on a real EC2 instance, through SSM Run Command: the same results, notices and errors as the Docker path. */
 export async function runImageTestsOverSsm(api: AwsApi, instanceId: string, project: Project, role: string, emit: Emit, options: RunCommandOptions): Promise<TestResult[]> {
   const tests = imageTestsFor(project, role);
   if (tests.length === 0) return [];
   requireInstanceProfile(project);
-  await waitSsmOnline(api, instanceId, { timeoutSeconds: options.timeoutSeconds, signal: options.signal, pollMs: options.onlinePollMs });
+  await waitSsmOnline(api, instanceId, { timeoutSeconds: registrationSeconds(options.timeoutSeconds), signal: options.signal, pollMs: options.onlinePollMs });
   return runTestsOverSsm(api, instanceId, project, role, emit, options);
 }
 
@@ -116,24 +120,59 @@ async function runOne(api: AwsApi, instanceId: string, test: TestSpec, port: num
   return probeVerdict(test, outcome.exitCode, outcome.stdout, outcome.stderr);
 }
 
-/** Send one shell line with AWS-RunShellScript and wait for its invocation to settle. */
-export async function runShellOverSsm(api: AwsApi, instanceId: string, command: string, comment: string, options: RunCommandOptions): Promise<Exclude<Invocation, { state: 'waiting' }>> {
-  const sent = await api.send<{ Command?: { CommandId?: string } }>(ssm.sendCommand(instanceId, command, { timeoutSeconds: options.timeoutSeconds, comment }));
+/** Send one shell line with AWS-RunShellScript and wait for its invocation to settle, as long as SSM may take to report it. */
+export async function runShellOverSsm(api: AwsApi, instanceId: string, command: string, comment: string, options: RunCommandOptions): Promise<Settled> {
+  const request = ssm.sendCommand(instanceId, command, { timeoutSeconds: options.timeoutSeconds, comment });
+  const sent = await api.send<{ Command?: { CommandId?: string } }>(request);
   const commandId = sent.Command?.CommandId;
   if (!commandId) throw new ExternalError(`ssm.SendCommand to ${instanceId} answered without a CommandId`, 'ssm.SendCommand');
-  return awaitInvocation(api, commandId, instanceId, options);
+  return awaitInvocation(api, commandId, instanceId, { waitSeconds: commandWaitSeconds(request), pollMs: options.pollMs, signal: options.signal });
 }
 
-/** Poll GetCommandInvocation until the invocation settles; still waiting at the deadline counts as not run. */
-export async function awaitInvocation(api: AwsApi, commandId: string, instanceId: string, options: RunCommandOptions): Promise<Exclude<Invocation, { state: 'waiting' }>> {
+// After both SendCommand timeouts run out SSM still has to mark the outcome (TimedOut at worst) and kiln to read it.
+export const REPORT_SLACK_SECONDS = 60;
+
+/** How long kiln waits for one command: the delivery and execution timeouts SendCommand gave SSM, plus slack for the report. */
+export function commandWaitSeconds(sendCommand: AwsRequest): number {
+  const input = sendCommand.input as { TimeoutSeconds: number; Parameters: { executionTimeout: string[] } };
+  return input.TimeoutSeconds + Number(input.Parameters.executionTimeout[0]) + REPORT_SLACK_SECONDS;
+}
+
+export interface InvocationWait {
+  waitSeconds: number;
+  /** How often GetCommandInvocation is asked (default 2 s). */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Poll GetCommandInvocation until the invocation settles. Still waiting at the deadline counts as not run; whenever
+ * kiln stops waiting without an outcome (deadline, abort, an AWS error) it asks SSM to cancel the command.
+ */
+export async function awaitInvocation(api: AwsApi, commandId: string, instanceId: string, options: InvocationWait): Promise<Settled> {
   let last = interpretInvocation(undefined);
-  const settled = await pollUntil(async () => {
-    const answer = await api.send<InvocationAnswer>(ssm.getCommandInvocation(commandId, instanceId)).catch((error: unknown) => {
-      if (AwsApi.code(error) === 'InvocationDoesNotExist') return undefined;
-      throw error;
-    });
-    last = interpretInvocation(answer);
-    return last.state === 'waiting' ? undefined : last;
-  }, { deadline: Date.now() + options.timeoutSeconds * 1000, everyMs: options.pollMs ?? 2000, signal: options.signal, interrupted: `interrupted while waiting for SSM command ${commandId} on ${instanceId}` });
-  return settled ?? { state: 'not-run', status: `kiln stopped waiting after ${options.timeoutSeconds}s (last status: ${last.state === 'waiting' ? last.status : 'unknown'})`, stdout: '', stderr: '' };
+  let settled: Settled | undefined;
+  try {
+    settled = await pollUntil(async () => {
+      const answer = await api.send<InvocationAnswer>(ssm.getCommandInvocation(commandId, instanceId)).catch((error: unknown) => {
+        if (AwsApi.code(error) === 'InvocationDoesNotExist') return undefined;
+        throw error;
+      });
+      last = interpretInvocation(answer);
+      return last.state === 'waiting' ? undefined : last;
+    }, { deadline: Date.now() + options.waitSeconds * 1000, everyMs: options.pollMs ?? 2000, signal: options.signal, interrupted: `interrupted while waiting for SSM command ${commandId} on ${instanceId}` });
+  } finally {
+    if (!settled) await cancelCommand(api, commandId, instanceId);
+  }
+  return settled ?? { state: 'not-run', status: `kiln stopped waiting after ${options.waitSeconds}s (last status: ${last.state === 'waiting' ? last.status : 'unknown'}) and asked SSM to cancel it`, stdout: '', stderr: '' };
+}
+
+// Best effort, and bounded: a cancel that fails or hangs must not hide why kiln stopped, nor hold up an abort.
+const CANCEL_WAIT_MS = 10_000;
+
+/** Ask SSM to cancel a command kiln no longer watches; any failure is ignored. */
+export async function cancelCommand(api: AwsApi, commandId: string, instanceId: string): Promise<void> {
+  const bound = new AbortController();
+  await Promise.race([api.send(ssm.cancelCommand(commandId, instanceId)).catch(() => undefined), abortableSleep(CANCEL_WAIT_MS, bound.signal)]);
+  bound.abort();
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ConfigError, loadProject, parseProject } from '../../bake/config/load.js';
 import type { Project, TestSpec } from '../../bake/config/project.js';
 import { ExternalError, UserError } from '../../bake/errors.js';
@@ -10,8 +10,9 @@ import type { KilnEvent } from '../../bake/events.js';
 import type { AwsApi } from '../../simulate/aws/api.js';
 import { planAwsRelease } from '../../simulate/aws/plan.js';
 import { ec2, ssm, type AwsRequest } from '../../simulate/aws/requests.js';
-import { awaitInvocation, imageTestRequests, interpretInvocation, probeVerdict, requireInstanceProfile, runImageTestsOverSsm, testCommandLine, type InvocationAnswer } from '../../simulate/aws/run-command.js';
-import { pingStatus } from '../../simulate/aws/ssm-online.js';
+import { abortableSleep, pollUntil } from '../../simulate/aws/poll-until.js';
+import { awaitInvocation, commandWaitSeconds, imageTestRequests, interpretInvocation, probeVerdict, requireInstanceProfile, runImageTestsOverSsm, runShellOverSsm, testCommandLine, type InvocationAnswer } from '../../simulate/aws/run-command.js';
+import { pingStatus, registrationSeconds } from '../../simulate/aws/ssm-online.js';
 
 const FILE = join(process.cwd(), 'fixture', 'kiln.yaml');
 const project = (extra = '', aws = '  instance_profile: kiln-ssm\n'): Project => parseProject(`project: demo
@@ -82,6 +83,10 @@ describe('SSM request builders', () => {
     expect(input.TimeoutSeconds).toBe(30);
     expect(input.Parameters.executionTimeout).toEqual(['5']);
     expect(input.Comment).toHaveLength(100);
+  });
+
+  test('CancelCommand names the command and the one instance kiln stopped watching it on', () => {
+    expect(ssm.cancelCommand('cmd-1', 'i-0abc')).toEqual({ service: 'ssm', action: 'CancelCommand', reversible: false, input: { CommandId: 'cmd-1', InstanceIds: ['i-0abc'] } });
   });
 
   test('GetCommandInvocation and DescribeInstanceInformation name exactly one instance', () => {
@@ -272,13 +277,6 @@ describe('runImageTestsOverSsm (scripted SSM answers)', () => {
     expect(error.tail).toEqual(['partial']);
   });
 
-  test('an instance that never comes online is a user error naming its ping status, after the timeout', async () => {
-    const api = scriptedApi(() => ({ InstanceInformationList: [{ InstanceId: 'i-web', PingStatus: 'ConnectionLost' }] }));
-    const error = await runImageTestsOverSsm(api, 'i-web', withTests(`    - name: file\n      run: 'true'\n`), 'web', events().emit, { timeoutSeconds: 0.05, onlinePollMs: 10 }).catch((caught: unknown) => caught) as UserError;
-    expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toContain('ping status ConnectionLost');
-    expect(api.sent.every((request) => request.action === 'DescribeInstanceInformation')).toBe(true);
-  });
 
   test('no instance profile fails before any call; a role without tests makes none', async () => {
     const api = scriptedApi(() => ({}));
@@ -287,21 +285,138 @@ describe('runImageTestsOverSsm (scripted SSM answers)', () => {
     expect(api.sent).toEqual([]);
   });
 
-  test('an invocation that never appears stops at the deadline as not run; other AWS errors are not swallowed', async () => {
+  test('an invocation that never appears stops at the deadline as not run, and kiln cancels it; other AWS errors are not swallowed', async () => {
     const missing = scriptedApi(() => awsError('InvocationDoesNotExist'));
-    expect(await awaitInvocation(missing, 'cmd', 'i-web', { timeoutSeconds: 0.05, pollMs: 10 })).toEqual({ state: 'not-run', status: 'kiln stopped waiting after 0.05s (last status: not delivered yet)', stdout: '', stderr: '' });
+    expect(await awaitInvocation(missing, 'cmd', 'i-web', { waitSeconds: 0.05, pollMs: 10 })).toEqual({ state: 'not-run', status: 'kiln stopped waiting after 0.05s (last status: not delivered yet) and asked SSM to cancel it', stdout: '', stderr: '' });
+    expect(missing.sent.at(-1)).toEqual(ssm.cancelCommand('cmd', 'i-web'));
+    // The cancel fails too (denied): it is best effort, and the error shown is the one that stopped kiln.
     const denied = scriptedApi(() => awsError('AccessDeniedException'));
-    await expect(awaitInvocation(denied, 'cmd', 'i-web', { timeoutSeconds: 5, pollMs: 10 })).rejects.toThrow(/AccessDeniedException/);
-    expect(denied.sent).toHaveLength(1);
+    await expect(awaitInvocation(denied, 'cmd', 'i-web', { waitSeconds: 5, pollMs: 10 })).rejects.toThrow(/AccessDeniedException/);
+    expect(denied.sent.map((request) => request.action)).toEqual(['GetCommandInvocation', 'CancelCommand']);
   });
 
-  test('an abort stops the wait at once', async () => {
+  test('an abort stops the wait at once and cancels the command', async () => {
     const controller = new AbortController();
     const api = scriptedApi(() => ({ Status: 'InProgress' }));
     setTimeout(() => controller.abort(), 20);
     const started = Date.now();
-    await expect(awaitInvocation(api, 'cmd', 'i-web', { timeoutSeconds: 60, pollMs: 10_000, signal: controller.signal })).rejects.toThrow(/interrupted/);
+    await expect(awaitInvocation(api, 'cmd', 'i-web', { waitSeconds: 60, pollMs: 10_000, signal: controller.signal })).rejects.toThrow(/interrupted/);
     expect(Date.now() - started).toBeLessThan(2000);
+    expect(api.sent.at(-1)).toEqual(ssm.cancelCommand('cmd', 'i-web'));
+  });
+
+  test('a command that settles is never cancelled', async () => {
+    const api = scriptedApi(() => ({ Status: 'Success', ResponseCode: 0 }));
+    expect(await awaitInvocation(api, 'cmd', 'i-web', { waitSeconds: 5, pollMs: 10 })).toMatchObject({ state: 'finished', exitCode: 0 });
+    expect(api.sent.map((request) => request.action)).toEqual(['GetCommandInvocation']);
+  });
+});
+
+describe('step 8\'s waits on real EC2 (fake clock)', () => {
+  afterEach(() => void vi.useRealTimers());
+  const clock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  /** Whether a promise has settled yet, without awaiting it. */
+  const watch = <T>(promise: Promise<T>) => {
+    const state = { done: false, value: undefined as T | undefined, error: undefined as unknown };
+    promise.then((value) => Object.assign(state, { done: true, value }), (error: unknown) => Object.assign(state, { done: true, error }));
+    return state;
+  };
+
+  test('SSM registration gets max(release.timeout, 300 s): a fresh instance often needs more than a minute', () => {
+    expect(registrationSeconds(45)).toBe(300);
+    expect(registrationSeconds(60)).toBe(300);
+    expect(registrationSeconds(900)).toBe(900);
+  });
+
+  test('with release.timeout 45, kiln still waits for registration at 299 s and gives up at 300 s, naming the ping status', async () => {
+    clock();
+    const api = scriptedApi(() => ({ InstanceInformationList: [{ InstanceId: 'i-web', PingStatus: 'ConnectionLost' }] }));
+    const run = watch(runImageTestsOverSsm(api, 'i-web', withTests(`    - name: file\n      run: 'true'\n`), 'web', events().emit, { timeoutSeconds: 45 }));
+    await vi.advanceTimersByTimeAsync(299_000);
+    expect(run.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(run.error).toBeInstanceOf(UserError);
+    expect((run.error as UserError).message).toMatch(/within 300s \(ping status ConnectionLost\)/);
+    expect(api.sent.every((request) => request.action === 'DescribeInstanceInformation')).toBe(true);
+  });
+
+  test('an instance that registers after 90 s (beyond release.timeout) still gets its tests run', async () => {
+    clock();
+    const started = Date.now();
+    const api = scriptedApi((request) => {
+      if (request.action === 'DescribeInstanceInformation') return { InstanceInformationList: Date.now() - started >= 90_000 ? [{ InstanceId: 'i-web', PingStatus: 'Online' }] : [] };
+      if (request.action === 'SendCommand') return { Command: { CommandId: 'cmd' } };
+      return { Status: 'Success', ResponseCode: 0 };
+    });
+    const run = watch(runImageTestsOverSsm(api, 'i-web', withTests(`    - name: file\n      run: 'true'\n`), 'web', events().emit, { timeoutSeconds: 45 }));
+    await vi.advanceTimersByTimeAsync(100_000);
+    expect(run.error).toBeUndefined();
+    expect(run.value?.map((result) => result.passed)).toEqual([true]);
+  });
+
+  test('a command\'s wait is its delivery timeout + execution timeout + 60 s, as sent to SSM', () => {
+    expect(commandWaitSeconds(ssm.sendCommand('i-web', 'true', { timeoutSeconds: 45, comment: 'c' }))).toBe(45 + 45 + 60);
+    // Delivery is never under 30 s, so a short release.timeout still leaves SSM its full delivery window.
+    expect(commandWaitSeconds(ssm.sendCommand('i-web', 'true', { timeoutSeconds: 5, comment: 'c' }))).toBe(30 + 5 + 60);
+  });
+
+  test('kiln does not give up right before SSM reports: an outcome at 140 s is read, with no cancel', async () => {
+    clock();
+    const started = Date.now();
+    const api = scriptedApi((request) => {
+      if (request.action === 'SendCommand') return { Command: { CommandId: 'cmd' } };
+      return Date.now() - started >= 140_000 ? { Status: 'TimedOut', StatusDetails: 'ExecutionTimedOut', ResponseCode: -1 } : { Status: 'InProgress' };
+    });
+    const run = watch(runShellOverSsm(api, 'i-web', 'sleep 100', 'c', { timeoutSeconds: 45 }));
+    await vi.advanceTimersByTimeAsync(145_000);
+    expect(run.value).toMatchObject({ state: 'not-run', status: 'TimedOut (ExecutionTimedOut)' });
+    expect(api.sent.some((request) => request.action === 'CancelCommand')).toBe(false);
+  });
+
+  test('no outcome by 150 s (45 + 45 + 60): not run, and CancelCommand is sent once', async () => {
+    clock();
+    const api = scriptedApi((request) => (request.action === 'SendCommand' ? { Command: { CommandId: 'cmd' } } : { Status: 'InProgress' }));
+    const run = watch(runShellOverSsm(api, 'i-web', 'sleep 1000', 'c', { timeoutSeconds: 45 }));
+    await vi.advanceTimersByTimeAsync(149_000);
+    expect(run.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(run.value).toEqual({ state: 'not-run', status: 'kiln stopped waiting after 150s (last status: InProgress) and asked SSM to cancel it', stdout: '', stderr: '' });
+    expect(api.sent.filter((request) => request.action === 'CancelCommand')).toEqual([ssm.cancelCommand('cmd', 'i-web')]);
+  });
+
+  test('a CancelCommand that never answers holds kiln up 10 s at most', async () => {
+    clock();
+    const api = scriptedApi((request) => (request.action === 'CancelCommand' ? new Promise(() => {}) : { Status: 'InProgress' }));
+    const run = watch(awaitInvocation(api, 'cmd', 'i-web', { waitSeconds: 1, pollMs: 500 }));
+    await vi.advanceTimersByTimeAsync(1_000 + 9_000);
+    expect(run.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(run.value).toMatchObject({ state: 'not-run' });
+  });
+});
+
+describe('pollUntil and its sleep, on abort', () => {
+  test('an abort that lands while a check is in flight ends the poll without sleeping an interval', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const poll = pollUntil(async () => {
+      controller.abort();
+      return undefined;
+    }, { deadline: Date.now() + 60_000, everyMs: 30_000, signal: controller.signal, interrupted: 'stopped' });
+    await expect(poll).rejects.toThrow('stopped');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('a sleep on a signal already aborted returns at once; an abort mid-sleep ends it', async () => {
+    const aborted = AbortSignal.abort();
+    let started = Date.now();
+    await abortableSleep(30_000, aborted);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    started = Date.now();
+    await abortableSleep(30_000, controller.signal);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 
