@@ -14,7 +14,7 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
-      // Real AWS: runs only with KILN_AWS_ACCEPTANCE=1 and credentials (npm run test:aws); otherwise reported as skipped.
+      // Real AWS: runs only with KILN_AWS_ACCEPTANCE=1 (npm run test:aws), and then fails if credentials or settings are missing; otherwise reported as skipped.
       { test: { name: 'aws-acceptance', include: ['test/acceptance/**/*.test.ts'], fileParallelism: false, testTimeout: 3_600_000, hookTimeout: 1_800_000 } },
       { test: { name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], exclude: ['test/ui/e2e/**'], testTimeout: 20_000 } },
       {

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import type { Project } from '../../bake/config/project.js';
 import { bakeDocker } from '../../bake/docker/bake.js';
-import { ExternalError, UserError } from '../../bake/errors.js';
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../../bake/errors.js';
 import type { Emit } from '../../bake/events.js';
 import type { GitState } from '../../bake/git.js';
 import { shortDigest } from '../../bake/recipe/digest.js';
@@ -12,7 +13,10 @@ import { emulatedImageRef } from './emulated-images.js';
 import { ec2 } from './requests.js';
 import { builderBundle } from './builder-bundle.js';
 import { stageBundle, unstageBundle, type StagedBundle } from './bundle-staging.js';
-import { BUILDER_FAILED, builderUserData, USER_DATA_LIMIT } from './user-data.js';
+import { builderUserData, USER_DATA_LIMIT } from './user-data.js';
+import { requireBuilderDone, terminateStaleBuilders, waitForBuilder } from './builder-instance.js';
+import { discardAmi } from './discard-ami.js';
+import { pollUntil } from './poll-until.js';
 
 export interface AmiBakeOptions {
   emit: Emit;
@@ -54,12 +58,16 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
   const reuse = existing.Images?.[0]?.ImageId;
   if (reuse && (!api.endpoint.emulated || (await hasImage(options.docker, emulatedImageRef(name, reuse))))) {
     emit({ type: 'notice', level: 'info', message: `AMI ${reuse} already carries recipe ${shortDigest(local.recipeDigest)}: reused` });
+    if (options.hangBuilder) emit({ type: 'notice', level: 'warn', message: 'fault builder:hang has no effect: the AMI was reused, so no builder ran (change the recipe to rehearse it)' });
     return baked(reuse, true);
   }
 
+  if (options.hangBuilder && !api.endpoint.emulated) throw new UserError('fault builder:hang is for rehearsals on moto or localstack; on AWS a real builder decides whether it powers off');
   const bundle = await builderBundle(await renderLayers(project));
   // An emulator's builder is stopped by kiln at once; only a rehearsed hang waits, so its bound is short there.
   const timeout = api.endpoint.emulated ? Math.min(project.aws.builder_timeout, 60) : project.aws.builder_timeout;
+  const stale = await terminateStaleBuilders(api, local.recipeDigest, project.aws.builder_timeout);
+  if (stale.length) emit({ type: 'notice', level: 'warn', message: `terminated ${stale.join(', ')}: AMI builders of this recipe left running by an earlier, interrupted bake` });
   let staged: StagedBundle | undefined;
   let builder: string | undefined;
   let image: string | undefined;
@@ -71,8 +79,9 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
       emit({ type: 'log', source: 'ami', line: `builder bundle (${bundle.archive.length} bytes) is over user-data's 16 KB: staged at s3://${staged.bucket}/${staged.key}` });
     }
     const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
-      imageId: options.baseAmi, instanceType: options.instanceType, userData, subnetId: options.subnetId,
-      clientToken: `${name}-builder`.slice(0, 64), tags: { Name: `${name}-builder`, 'kiln:managed': 'true', 'kiln:purpose': 'builder', 'kiln:recipe-digest': local.recipeDigest },
+      imageId: options.baseAmi, instanceType: options.instanceType, userData, subnetId: options.subnetId, securityGroups: project.aws.security_groups,
+      // One token per attempt: EC2 would hand a retried bake the first attempt's (terminated) builder for a day.
+      clientToken: `${name}-${randomBytes(6).toString('hex')}`, tags: { Name: `${name}-builder`, 'kiln:managed': 'true', 'kiln:purpose': 'builder', 'kiln:recipe-digest': local.recipeDigest },
     }));
     builder = run.Instances?.[0]?.InstanceId;
     if (!builder) throw new UserError('RunInstances returned no instance for the AMI builder');
@@ -80,7 +89,7 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     // A real builder powers itself off when its scripts finish; an emulated one is stopped by kiln.
     if (api.endpoint.emulated && !options.hangBuilder) await api.send(ec2.stopInstance(builder));
     await waitForBuilder(api, builder, timeout, options.signal);
-    if (!api.endpoint.emulated) await checkBuilderConsole(api, builder);
+    if (!api.endpoint.emulated) await requireBuilderDone(api, builder, options.signal);
     const created = await api.send<{ ImageId?: string }>(ec2.createImage(builder, name, tags));
     image = created.ImageId;
     if (!image) throw new UserError('CreateImage returned no image id');
@@ -91,59 +100,19 @@ export async function bakeAmi(api: AwsApi, project: Project, options: AmiBakeOpt
     image = undefined; // made: not to be deregistered by the cleanup below
     return baked(made, false);
   } finally {
-    if (image) await discardImage(api, image);
+    if (image) await discardAmi(api, image, { quiet: true });
     if (builder) await api.send(ec2.terminateInstances([builder])).catch(() => undefined);
     if (staged) await unstageBundle(api, staged);
   }
 }
 
-/** Deregister a half-made AMI and delete its snapshots, so a failed bake leaves no orphan volume data. */
-export async function discardImage(api: AwsApi, imageId: string): Promise<void> {
-  const described = await api.send<{ Images?: { BlockDeviceMappings?: { Ebs?: { SnapshotId?: string } }[] }[] }>(ec2.describeImage(imageId)).catch(() => ({ Images: [] }));
-  const snapshots = (described.Images?.[0]?.BlockDeviceMappings ?? []).map((mapping) => mapping.Ebs?.SnapshotId).filter((id): id is string => Boolean(id));
-  await api.send(ec2.deregisterImage(imageId)).catch(() => undefined);
-  for (const snapshot of snapshots) await api.send({ service: 'ec2', action: 'DeleteSnapshot', reversible: false, input: { SnapshotId: snapshot } }).catch(() => undefined);
-}
-
-/** Wait for the builder to power off; one that never does is terminated by the caller, and its console shown. */
-async function waitForBuilder(api: AwsApi, instanceId: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  while (Date.now() < deadline) {
-    if (signal.aborted) throw new UserError('interrupted while waiting for the AMI builder');
-    const described = await api.send<{ Reservations?: { Instances?: { State?: { Name?: string } }[] }[] }>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [instanceId] } });
-    if (described.Reservations?.[0]?.Instances?.[0]?.State?.Name === 'stopped') return;
-    await new Promise((done) => setTimeout(done, api.endpoint.emulated ? 100 : 5000));
-  }
-  throw new ExternalError(`the AMI builder ${instanceId} did not power off within ${timeoutSeconds}s (aws.builder_timeout); it was terminated and no AMI was made`, `builder ${instanceId}`, {
-    hint: 'the tail below is its console: a layer script may be waiting for input; raise aws.builder_timeout if the bake is only slow',
-    tail: api.endpoint.emulated ? [] : await consoleTail(api, instanceId),
-  });
-}
-
-/** The builder prints its outcome on the console; a failed script still powers off, so read which it was. */
-async function checkBuilderConsole(api: AwsApi, instanceId: string): Promise<void> {
-  const tail = await consoleTail(api, instanceId, 40);
-  if (tail.some((line) => line.includes(BUILDER_FAILED))) {
-    throw new ExternalError(`a layer script failed on the AMI builder ${instanceId}; no AMI was made`, `builder ${instanceId}`, { hint: 'the tail below is its console output', tail: tail.slice(-20) });
-  }
-}
-
-async function consoleTail(api: AwsApi, instanceId: string, lines = 20): Promise<string[]> {
-  const output = await api.send<{ Output?: string }>(ec2.consoleOutput(instanceId)).catch(() => ({}) as { Output?: string });
-  return Buffer.from(output.Output ?? '', 'base64').toString().trimEnd().split('\n').slice(-lines);
-}
-
 async function waitForImage(api: AwsApi, imageId: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  while (Date.now() < deadline) {
-    if (signal.aborted) throw new UserError('interrupted while waiting for the AMI');
-    const described = await api.send<{ Images?: { State?: string }[] }>(ec2.describeImage(imageId));
-    const state = described.Images?.[0]?.State;
-    if (state === 'available') return;
-    if (state === 'failed') throw new UserError(`AMI ${imageId} failed to build`);
-    await new Promise((done) => setTimeout(done, api.endpoint.emulated ? 100 : 10_000));
-  }
-  throw new UserError(`AMI ${imageId} was not available within ${timeoutSeconds}s`);
+  const state = await pollUntil(async () => {
+    const found = (await api.send<{ Images?: { State?: string }[] }>(ec2.describeImage(imageId))).Images?.[0]?.State;
+    return found === 'available' || found === 'failed' ? found : undefined;
+  }, { deadline: Date.now() + timeoutSeconds * 1000, everyMs: api.endpoint.emulated ? 100 : 10_000, signal, interrupted: 'interrupted while waiting for the AMI' });
+  if (state === 'failed') throw new UserError(`AMI ${imageId} failed to build`);
+  if (!state) throw new UserError(`AMI ${imageId} was not available within ${timeoutSeconds}s`);
 }
 
 async function hasImage(docker: Docker, ref: string): Promise<boolean> {

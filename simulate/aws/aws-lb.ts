@@ -6,6 +6,7 @@ import type { AwsLoadBalancerRecord, LoadBalancerRecord } from '../journal/recor
 import type { LoadBalancer, Member } from '../targets/target.js';
 import { AwsApi } from './api.js';
 import type { AwsNetwork } from './aws-network.js';
+import { pollUntil } from './poll-until.js';
 import { elbv2 } from './requests.js';
 
 /** ELB names: at most 32 characters of letters, digits and dashes. */
@@ -65,11 +66,10 @@ export class AwsLoadBalancer implements LoadBalancer {
   }
 
   async waitUp(instanceIds: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + timeoutSeconds * 1000;
-    while ((await this.elbHealth(instanceIds)).some((healthy) => !healthy)) {
-      if (signal?.aborted || Date.now() > deadline) throw new UserError(`ELBv2 target health did not turn healthy for ${instanceIds.join(', ')} within ${timeoutSeconds}s`);
-      await new Promise((done) => setTimeout(done, this.api.endpoint.emulated ? 100 : 5000));
-    }
+    const healthy = await pollUntil(async () => ((await this.elbHealth(instanceIds)).every(Boolean) ? true : undefined), {
+      deadline: Date.now() + timeoutSeconds * 1000, everyMs: this.api.endpoint.emulated ? 100 : 5000, signal, interrupted: 'interrupted while waiting for ELBv2 target health',
+    });
+    if (!healthy) throw new UserError(`ELBv2 target health did not turn healthy for ${instanceIds.join(', ')} within ${timeoutSeconds}s`);
     await this.mirror?.waitUp(instanceIds, timeoutSeconds, signal);
   }
 

@@ -36,7 +36,7 @@ export async function ensureAwsNetwork(api: AwsApi, name: string, project: Proje
 /** The subnets kiln.yaml names: each must exist, and all in one VPC (an ALB and its targets share one). */
 async function configuredNetwork(api: AwsApi, project: Project, configured: string[]): Promise<AwsNetwork> {
   const field = fieldAt(project, 'aws.subnets');
-  const described = await api.send<{ Subnets?: { VpcId?: string; SubnetId?: string }[] }>({ service: 'ec2', action: 'DescribeSubnets', reversible: true, input: { SubnetIds: configured } }).catch((error: unknown) => {
+  const described = await api.send<{ Subnets?: { VpcId?: string; SubnetId?: string }[] }>(ec2.describeSubnetsById(configured)).catch((error: unknown) => {
     if (!/InvalidSubnetID/.test(String(AwsApi.code(error)) + (error as Error).message)) throw error;
     const missing = configured.filter((id) => (error as Error).message.includes(id));
     throw new UserError(`${field}: ${missing.length ? missing.join(', ') : configured.join(', ')} not found in ${api.endpoint.target}${api.endpoint.region ? ` (${api.endpoint.region})` : ''}`, 'subnets are per region and account: list two existing subnets in different zones of one VPC', { cause: error });
@@ -56,7 +56,7 @@ export async function removeAwsNetwork(api: AwsApi, name: string): Promise<boole
   const vpcId = found.Vpcs?.[0]?.VpcId;
   if (!vpcId) return false;
   const subnets = await api.send<{ Subnets?: { SubnetId?: string }[] }>(ec2.describeSubnets(vpcId));
-  for (const subnet of subnets.Subnets ?? []) await api.send({ service: 'ec2', action: 'DeleteSubnet', reversible: false, input: { SubnetId: subnet.SubnetId } });
-  await api.send({ service: 'ec2', action: 'DeleteVpc', reversible: false, input: { VpcId: vpcId } });
+  for (const subnet of subnets.Subnets ?? []) await api.send(ec2.deleteSubnet(subnet.SubnetId!));
+  await api.send(ec2.deleteVpc(vpcId));
   return true;
 }

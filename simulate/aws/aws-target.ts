@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { Project } from '../../bake/config/project.js';
 import { connectDocker } from '../../bake/docker/connect.js';
 import { UserError } from '../../bake/errors.js';
+import { fieldAt } from '../../bake/config/where.js';
 import { runImageTests } from '../../bake/verify/image-tests.js';
 import type { Journal } from '../journal/journal.js';
 import type { InstanceRecord, LaunchSpec } from '../journal/record.js';
@@ -19,6 +20,7 @@ import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
+import { pollUntil } from './poll-until.js';
 import { preflight } from './preflight.js';
 import { retireAmi } from './retire-ami.js';
 import { ec2 } from './requests.js';
@@ -38,6 +40,10 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   const api = new AwsApi(endpoint);
   // Fail before anything runs: no credentials, an emulator that is down, or a wrong region.
   await preflight(api);
+  // Image tests on EC2 go through SSM, which needs an instance role: say so now, not after an hour's bake.
+  if (!endpoint.emulated && project.tests.image.length > 0 && !project.aws.instance_profile) {
+    throw new UserError(`${fieldAt(project, 'aws')}: image tests on EC2 run through SSM Run Command, which needs aws.instance_profile`, 'set aws.instance_profile to an IAM instance profile whose role has AmazonSSMManagedInstanceCore (and the image needs the SSM agent)');
+  }
   const env = journal.env;
   const docker: Docker = await connectDocker();
   const network = endpoint.emulated ? await ensureNetwork(docker, project.project, env) : '';
@@ -61,7 +67,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   };
   const containerOf = async (spec: LaunchSpec) => emulatedInstanceName((await ec2IdOf(spec.instanceId)) ?? spec.instanceId);
   const idFromName = (instanceName: string) => instanceName.replace(/^localstack-ec2\./, '');
-  const state = async (id: string) => ((await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [id] } }).catch(() => ({}) as Described)).Reservations?.[0]?.Instances?.[0]?.State?.Name);
+  const state = async (id: string) => ((await api.send<Described>(ec2.describeInstance(id)).catch(() => ({}) as Described)).Reservations?.[0]?.Instances?.[0]?.State?.Name);
 
   return {
     kind: name,
@@ -93,7 +99,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
         ec2Ids.set(spec.instanceId, id);
       }
       if (!endpoint.emulated) {
-        const described = await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [id] } });
+        const described = await api.send<Described>(ec2.describeInstance(id));
         const ip = described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress;
         return { instanceId: id, specId: spec.instanceId, role: spec.role, container: id, imageId: spec.imageId, ip, state: 'running' };
       }
@@ -108,11 +114,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     async waitHealthy(spec, timeout, signal) {
       if (endpoint.emulated) return waitInstanceHealthy(docker, { ...spec, name: await containerOf(spec) }, timeout, signal);
       const id = await ec2IdOf(spec.instanceId);
-      const deadline = Date.now() + timeout * 1000;
-      while ((await state(id!)) !== 'running') {
-        if (signal?.aborted || Date.now() > deadline) throw new UserError(`instance ${id} did not reach running within ${timeout}s`);
-        await new Promise((done) => setTimeout(done, 5000));
-      }
+      const running = await pollUntil(async () => ((await state(id!)) === 'running' ? true : undefined), { deadline: Date.now() + timeout * 1000, everyMs: 5000, signal, interrupted: `interrupted while waiting for instance ${id}` });
+      if (!running) throw new UserError(`instance ${id} did not reach running within ${timeout}s`);
     },
     async imageTests(spec, built, testRole, emit, signal) {
       if (!endpoint.emulated) {

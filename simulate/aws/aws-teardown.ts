@@ -3,7 +3,7 @@ import type { AwsLoadBalancerRecord } from '../journal/record.js';
 import { AwsApi } from './api.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { awsNetworkName, removeAwsNetwork } from './aws-network.js';
-import { ec2 } from './requests.js';
+import { ec2, elbv2 } from './requests.js';
 
 export interface AwsTeardown {
   instances: string[];
@@ -22,10 +22,10 @@ export async function teardownAws(project: Project, env: string, target: AwsTarg
   const found = await api.send<{ Reservations?: { Instances?: { InstanceId?: string }[] }[] }>(ec2.describeInstances({ 'kiln:project': project.project, 'kiln:env': env }));
   const instances = (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!).filter(Boolean);
   if (instances.length) await api.send(ec2.terminateInstances(instances));
-  if (lb?.listenerArn) await api.send({ service: 'elbv2', action: 'DeleteListener', reversible: false, input: { ListenerArn: lb.listenerArn } }).catch(() => undefined);
+  if (lb?.listenerArn) await api.send(elbv2.deleteListener(lb.listenerArn)).catch(() => undefined);
   const groups = Object.values(lb?.targetGroups ?? {});
-  for (const arn of groups) await api.send({ service: 'elbv2', action: 'DeleteTargetGroup', reversible: false, input: { TargetGroupArn: arn } }).catch(() => undefined);
-  if (lb?.loadBalancerArn) await api.send({ service: 'elbv2', action: 'DeleteLoadBalancer', reversible: false, input: { LoadBalancerArn: lb.loadBalancerArn } }).catch(() => undefined);
+  for (const arn of groups) await api.send(elbv2.deleteTargetGroup(arn)).catch(() => undefined);
+  if (lb?.loadBalancerArn) await api.send(elbv2.deleteLoadBalancer(lb.loadBalancerArn)).catch(() => undefined);
   const network = await removeAwsNetwork(api, awsNetworkName(project.project, env)).catch(() => false);
   return { instances, loadBalancer: Boolean(lb?.loadBalancerArn), targetGroups: groups.length, network };
 }

@@ -28,16 +28,13 @@ export async function resolveBaseAmi(api: AwsApi, docker: Docker | undefined, pr
   const engine = docker ?? (await connectDocker());
   const base = await resolveBase(engine, project.os, emit);
   const name = `kiln-base-${shortDigest(base.digest)}`;
-  const known = await api.send<{ Images?: { ImageId?: string }[] }>({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:base-digest', Values: [base.digest] }] } });
+  const known = await api.send<{ Images?: { ImageId?: string }[] }>(ec2.findImagesTagged('kiln:base-digest', base.digest));
   const existing = known.Images?.[0]?.ImageId;
   if (existing && (await engine.getImage(emulatedImageRef(name, existing)).inspect().catch(() => undefined))) return existing;
-  const registered = await api.send<{ ImageId?: string }>({
-    service: 'ec2', action: 'RegisterImage', reversible: true, undo: 'DeregisterImage',
-    input: { Name: name, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'kiln:base-digest', Value: base.digest }, { Key: 'kiln:managed', Value: 'true' }] }] },
-  });
+  const registered = await api.send<{ ImageId?: string }>(ec2.registerImage(name, { 'kiln:base-digest': base.digest, 'kiln:managed': 'true' }));
   const id = registered.ImageId!;
   // Emulators drop RegisterImage's TagSpecifications; tagging again is what lets the next release find this one.
-  await api.send({ service: 'ec2', action: 'CreateTags', reversible: true, input: { Resources: [id], Tags: [{ Key: 'kiln:base-digest', Value: base.digest }, { Key: 'kiln:managed', Value: 'true' }] } });
+  await api.send(ec2.createTags(id, { 'kiln:base-digest': base.digest, 'kiln:managed': 'true' }));
   await engine.getImage(base.ref).tag({ repo: `localstack-ec2/${name}`, tag: id });
   emit({ type: 'notice', level: 'info', message: `registered ${id} on ${api.endpoint.target} as the base AMI, standing for ${base.description}` });
   return id;

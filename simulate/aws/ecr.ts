@@ -3,6 +3,7 @@ import { UserError } from '../../bake/errors.js';
 import { registerSecret } from '../../bake/secrets/redact.js';
 import type { RegistryRef } from '../../bake/push/registry-ref.js';
 import { AwsApi } from './api.js';
+import { ecr } from './requests.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 
 /** ECR as a push destination: where docker sends the layers, with what credentials, and what to do after. */
@@ -24,11 +25,11 @@ const LOCAL_REGISTRY = '127.0.0.1:5000';
 export async function ecrDestination(project: Project, target: AwsTargetName): Promise<EcrDestination> {
   const api = new AwsApi(endpointFor(project, target));
   const repositoryName = `kiln/${project.project}`;
-  await api.send({ service: 'ecr', action: 'DescribeRepositories', reversible: true, input: { repositoryNames: [repositoryName] } }).catch(async (error: unknown) => {
+  await api.send(ecr.describeRepository(repositoryName)).catch(async (error: unknown) => {
     if (!/RepositoryNotFound/.test((error as Error).message)) throw error;
-    await api.send({ service: 'ecr', action: 'CreateRepository', reversible: true, undo: 'DeleteRepository', input: { repositoryName, tags: [{ Key: 'kiln:managed', Value: 'true' }] } });
+    await api.send(ecr.createRepository(repositoryName));
   });
-  const token = await api.send<{ authorizationData?: { authorizationToken?: string; proxyEndpoint?: string }[] }>({ service: 'ecr', action: 'GetAuthorizationToken', reversible: true, input: {} });
+  const token = await api.send<{ authorizationData?: { authorizationToken?: string; proxyEndpoint?: string }[] }>(ecr.authorizationToken());
   const data = token.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new UserError(`${target}'s ECR gave no authorization token`);
   const [username, password] = Buffer.from(data.authorizationToken, 'base64').toString().split(':') as [string, string];
@@ -45,7 +46,7 @@ export async function ecrDestination(project: Project, target: AwsTargetName): P
       for (const tag of tags) {
         const response = await fetch(`http://${LOCAL_REGISTRY}/v2/${path}/manifests/${tag}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
         if (!response.ok) throw new UserError(`the local registry has no manifest for ${repository}:${tag} (HTTP ${response.status})`);
-        await api.send({ service: 'ecr', action: 'PutImage', reversible: true, undo: 'BatchDeleteImage', input: { repositoryName, imageManifest: await response.text(), imageTag: tag, imageDigest: digest } });
+        await api.send(ecr.putImage(repositoryName, await response.text(), tag, digest));
       }
     },
   };

@@ -25,7 +25,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   const embedded = builderUserData({ embedded: bundle.archive });
   const staged = Buffer.byteLength(embedded) > USER_DATA_LIMIT;
   const bucket = project.aws.staging_bucket ?? 'kiln-staging-<account>-<region>';
-  const key = `${STAGING_PREFIX}${project.project}/${bundle.sha256}.tgz`;
+  const key = `${STAGING_PREFIX}${project.project}/${bundle.sha256.slice(0, 16)}-<random>.tgz`;
   const role = lbRole(project);
   const at = (step: string, request: AwsRequest): PlannedCall => ({ step, ...request });
   const baseAmi = project.aws.base_ami.startsWith('ami-') ? project.aws.base_ami : '<base-ami>';
@@ -33,22 +33,25 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   const calls: PlannedCall[] = [at('preflight', sts.whoami()), at('preflight', ec2.describeRegions())];
   if (!project.aws.base_ami.startsWith('ami-')) calls.push(at('5 image', ssm.getParameter(project.aws.base_ami.replace(/^resolve:ssm:/, ''))));
   if (baseAmi !== '<base-ami>') calls.push(at('5 image', ec2.describeImage(baseAmi)));
-  calls.push(at('5 image', ec2.findImagesByDigest('<recipe-digest>')));
+  calls.push(
+    at('5 image', ec2.findImagesByDigest('<recipe-digest>')),
+    at('5 image', ec2.describeLiveInstances({ 'tag:kiln:purpose': 'builder', 'tag:kiln:recipe-digest': '<recipe-digest>' })),
+  );
   // Over 16 KB the bundle goes to S3 and the builder fetches it by a presigned URL.
   if (staged) {
     calls.push(
-      at('5 image', s3.headBucket(bucket)),
-      at('5 image', s3.createBucket(bucket, project.aws.region)),
+      at('5 image', sts.whoami()),
+      at('5 image', s3.headBucket(bucket, '<account>')),
+      at('5 image', s3.createBucket(bucket, project.aws.region ?? '<region>')),
       at('5 image', s3.expireStaged(bucket, STAGING_PREFIX)),
-      at('5 image', s3.headObject(bucket, key)),
       // The bundle's bytes are summarised: a plan is for reading (and --json for diffing).
-      at('5 image', withBody(s3.putObject(bucket, key, bundle.archive, bundle.sha256), `<${bundle.archive.length} bytes, sha256 ${bundle.sha256}>`)),
+      at('5 image', withBody(s3.putObject(bucket, key, bundle.archive, bundle.sha256, '<account>'), `<${bundle.archive.length} bytes, sha256 ${bundle.sha256}>`)),
     );
   }
   const userData = staged ? builderUserData({ url: '<presigned-url>', sha256: bundle.sha256 }) : embedded;
   calls.push(
-    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData, subnetId: subnet, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
-    at('5 image', { service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: ['<builder>'] } }),
+    at('5 image', ec2.runInstance({ imageId: baseAmi, instanceType: project.aws.instance_type, userData, subnetId: subnet, securityGroups: project.aws.security_groups, clientToken: '<builder-token>', tags: { 'kiln:purpose': 'builder', 'kiln:recipe-digest': '<recipe-digest>' } })),
+    at('5 image', ec2.describeInstance('<builder>')),
     at('5 image', ec2.consoleOutput('<builder>')),
     at('5 image', ec2.createImage('<builder>', `kiln-${project.project}-<recipe12>`, { 'kiln:recipe-digest': '<recipe-digest>', 'kiln:release-tag': release })),
     at('5 image', ec2.describeImage('<ami>')),
@@ -56,7 +59,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
     ...(staged ? [at('5 image', s3.deleteObject(bucket, key))] : []),
   );
   for (const name of project.secrets) {
-    calls.push(at('6 configure', { service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: ssmSecretName(project.project, env, name), WithDecryption: true } }));
+    calls.push(at('6 configure', ssm.getSecureParameter(ssmSecretName(project.project, env, name))));
   }
   const starts: PlannedCall[] = [];
   for (const [name, settings] of Object.entries(project.roles)) {

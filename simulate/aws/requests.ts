@@ -21,12 +21,12 @@ export const ec2 = {
     input: { Owners: ['self'], Filters: [{ Name: 'tag:kiln:recipe-digest', Values: [recipeDigest] }, { Name: 'state', Values: ['available'] }] },
   }),
   describeImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { ImageIds: [imageId] } }),
-  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken: string; tags: Record<string, string>; instanceProfile?: string; securityGroups?: readonly string[] }): AwsRequest => ({
+  runInstance: (options: { imageId: string; instanceType: string; userData: string; subnetId?: string; clientToken?: string; tags: Record<string, string>; instanceProfile?: string; securityGroups?: readonly string[] }): AwsRequest => ({
     service: 'ec2', action: 'RunInstances', reversible: true, undo: 'TerminateInstances',
     input: {
       ImageId: options.imageId, InstanceType: options.instanceType, MinCount: 1, MaxCount: 1,
       UserData: Buffer.from(options.userData).toString('base64'),
-      ClientToken: options.clientToken,
+      ...(options.clientToken ? { ClientToken: options.clientToken } : {}),
       ...(options.subnetId ? { SubnetId: options.subnetId } : {}),
       // The instance's role: SSM Run Command (image tests) and SecureString reads at boot need one.
       ...(options.instanceProfile ? { IamInstanceProfile: { Name: options.instanceProfile } } : {}),
@@ -34,11 +34,18 @@ export const ec2 = {
       TagSpecifications: [{ ResourceType: 'instance', Tags: tags(options.tags) }],
     },
   }),
+  describeInstance: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { InstanceIds: [instanceId] } }),
+  /** Instances still alive (not terminated) that match every filter, e.g. { 'tag:kiln:env': 'prod', 'image-id': 'ami-…' }. */
+  describeLiveInstances: (filters: Record<string, string>): AwsRequest => ({
+    service: 'ec2', action: 'DescribeInstances', reversible: true,
+    input: { Filters: [...Object.entries(filters).map(([Name, value]) => ({ Name, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
+  }),
   describeInstances: (filters: Record<string, string>): AwsRequest => ({
     service: 'ec2', action: 'DescribeInstances', reversible: true,
     input: { Filters: [...Object.entries(filters).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
   }),
-  consoleOutput: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'GetConsoleOutput', reversible: true, input: { InstanceId: instanceId, Latest: true } }),
+  // Latest (the newest 64 KB, as it is now) exists only on Nitro instances; elsewhere the buffered output is all there is.
+  consoleOutput: (instanceId: string, latest = true): AwsRequest => ({ service: 'ec2', action: 'GetConsoleOutput', reversible: true, input: { InstanceId: instanceId, ...(latest ? { Latest: true } : {}) } }),
   stopInstance: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'StopInstances', reversible: true, undo: 'StartInstances', input: { InstanceIds: [instanceId] } }),
   createImage: (instanceId: string, name: string, imageTags: Record<string, string>): AwsRequest => ({
     service: 'ec2', action: 'CreateImage', reversible: true, undo: 'DeregisterImage and delete its snapshots',
@@ -48,6 +55,12 @@ export const ec2 = {
     service: 'ec2', action: 'RegisterImage', reversible: true, undo: 'DeregisterImage',
     input: { Name: name, Architecture: 'x86_64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', TagSpecifications: [{ ResourceType: 'image', Tags: tags(imageTags) }] },
   }),
+  deleteSnapshot: (snapshotId: string): AwsRequest => ({ service: 'ec2', action: 'DeleteSnapshot', reversible: false, input: { SnapshotId: snapshotId } }),
+  createTags: (resourceId: string, pairs: Record<string, string>): AwsRequest => ({ service: 'ec2', action: 'CreateTags', reversible: true, input: { Resources: [resourceId], Tags: tags(pairs) } }),
+  findImagesTagged: (key: string, value: string): AwsRequest => ({ service: 'ec2', action: 'DescribeImages', reversible: true, input: { Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] } }),
+  deleteSubnet: (subnetId: string): AwsRequest => ({ service: 'ec2', action: 'DeleteSubnet', reversible: false, input: { SubnetId: subnetId } }),
+  deleteVpc: (vpcId: string): AwsRequest => ({ service: 'ec2', action: 'DeleteVpc', reversible: false, input: { VpcId: vpcId } }),
+  describeSubnetsById: (subnetIds: string[]): AwsRequest => ({ service: 'ec2', action: 'DescribeSubnets', reversible: true, input: { SubnetIds: subnetIds } }),
   deregisterImage: (imageId: string): AwsRequest => ({ service: 'ec2', action: 'DeregisterImage', reversible: false, input: { ImageId: imageId } }),
   terminateInstances: (instanceIds: string[]): AwsRequest => ({ service: 'ec2', action: 'TerminateInstances', reversible: false, input: { InstanceIds: instanceIds } }),
   createVpc: (name: string): AwsRequest => ({ service: 'ec2', action: 'CreateVpc', reversible: true, undo: 'DeleteVpc', input: { CidrBlock: '10.77.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tags({ Name: name, 'kiln:managed': 'true' }) }] } }),
@@ -85,11 +98,14 @@ export const elbv2 = {
     service: 'elbv2', action: 'ModifyListener', reversible: true, undo: 'ModifyListener back to the previous target group',
     input: { ListenerArn: listenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] },
   }),
+  deleteListener: (listenerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteListener', reversible: false, input: { ListenerArn: listenerArn } }),
+  deleteLoadBalancer: (loadBalancerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteLoadBalancer', reversible: false, input: { LoadBalancerArn: loadBalancerArn } }),
   deleteTargetGroup: (targetGroupArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteTargetGroup', reversible: false, input: { TargetGroupArn: targetGroupArn } }),
 };
 
 export const ssm = {
   getParameter: (name: string): AwsRequest => ({ service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: name } }),
+  getSecureParameter: (name: string): AwsRequest => ({ service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: name, WithDecryption: true } }),
   describeInstanceInformation: (instanceId: string): AwsRequest => ({
     service: 'ssm', action: 'DescribeInstanceInformation', reversible: true,
     input: { Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] },
@@ -118,7 +134,8 @@ export const sts = {
 };
 
 export const s3 = {
-  headBucket: (bucket: string): AwsRequest => ({ service: 's3', action: 'HeadBucket', reversible: true, input: { Bucket: bucket } }),
+  // ExpectedBucketOwner: a bucket of that name in someone else's account is refused, never written to.
+  headBucket: (bucket: string, owner?: string): AwsRequest => ({ service: 's3', action: 'HeadBucket', reversible: true, input: { Bucket: bucket, ...(owner ? { ExpectedBucketOwner: owner } : {}) } }),
   createBucket: (bucket: string, region: string | undefined): AwsRequest => ({
     service: 's3', action: 'CreateBucket', reversible: true, undo: 'DeleteBucket',
     // us-east-1 is the one region that refuses to be named as a location constraint.
@@ -128,10 +145,18 @@ export const s3 = {
     service: 's3', action: 'PutBucketLifecycleConfiguration', reversible: true,
     input: { Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'kiln-staged-inputs-expire', Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: 1 } }] } },
   }),
-  headObject: (bucket: string, key: string): AwsRequest => ({ service: 's3', action: 'HeadObject', reversible: true, input: { Bucket: bucket, Key: key } }),
-  putObject: (bucket: string, key: string, body: Buffer, sha256: string): AwsRequest => ({
+  putObject: (bucket: string, key: string, body: Buffer, sha256: string, owner?: string): AwsRequest => ({
     service: 's3', action: 'PutObject', reversible: true, undo: 'DeleteObject',
-    input: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip', Metadata: { 'kiln-sha256': sha256 }, Tagging: 'kiln:managed=true' },
+    input: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/gzip', Metadata: { 'kiln-sha256': sha256 }, Tagging: 'kiln:managed=true', ...(owner ? { ExpectedBucketOwner: owner } : {}) },
   }),
   deleteObject: (bucket: string, key: string): AwsRequest => ({ service: 's3', action: 'DeleteObject', reversible: false, input: { Bucket: bucket, Key: key } }),
+};
+
+export const ecr = {
+  describeRepository: (name: string): AwsRequest => ({ service: 'ecr', action: 'DescribeRepositories', reversible: true, input: { repositoryNames: [name] } }),
+  createRepository: (name: string): AwsRequest => ({ service: 'ecr', action: 'CreateRepository', reversible: true, undo: 'DeleteRepository', input: { repositoryName: name, tags: tags({ 'kiln:managed': 'true' }) } }),
+  authorizationToken: (): AwsRequest => ({ service: 'ecr', action: 'GetAuthorizationToken', reversible: true, input: {} }),
+  putImage: (repositoryName: string, manifest: string, tag: string, digest: string): AwsRequest => ({
+    service: 'ecr', action: 'PutImage', reversible: true, undo: 'BatchDeleteImage', input: { repositoryName, imageManifest: manifest, imageTag: tag, imageDigest: digest },
+  }),
 };

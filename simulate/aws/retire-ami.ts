@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { UserError } from '../../bake/errors.js';
-import { discardImage } from './ami-bake.js';
+import { discardAmi } from './discard-ami.js';
 import type { AwsApi } from './api.js';
 import { emulatedImageRef } from './emulated-images.js';
 import { ec2 } from './requests.js';
@@ -12,10 +12,10 @@ type Described = { Reservations?: { Instances?: { InstanceId?: string }[] }[] };
  * environment, so one that any instance still runs from stays. On an emulator its Docker image goes too.
  */
 export async function retireAmi(api: AwsApi, docker: Docker, imageId: string): Promise<void> {
-  const users = await api.send<Described>({ service: 'ec2', action: 'DescribeInstances', reversible: true, input: { Filters: [{ Name: 'image-id', Values: [imageId] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] } });
+  const users = await api.send<Described>(ec2.describeLiveInstances({ 'image-id': imageId }));
   const running = (users.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!);
   if (running.length) throw new UserError(`instances still run from it (${running.join(', ')})`);
   const name = (await api.send<{ Images?: { Name?: string }[] }>(ec2.describeImage(imageId))).Images?.[0]?.Name;
-  await discardImage(api, imageId);
+  await discardAmi(api, imageId);
   if (api.endpoint.emulated && name) await docker.getImage(emulatedImageRef(name, imageId)).remove().catch(() => undefined);
 }

@@ -2,6 +2,7 @@ import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
 import { registerSecret } from '../../bake/secrets/redact.js';
 import { AwsApi } from './api.js';
+import { ssm } from './requests.js';
 
 /** Where a secret lives on the aws targets: one SecureString parameter per project, environment and name. */
 export function ssmSecretName(project: string, env: string, name: string): string {
@@ -13,7 +14,7 @@ export async function ssmSecrets(api: AwsApi, project: Project, env: string): Pr
   const values = new Map<string, string>();
   for (const name of project.secrets) {
     const parameter = ssmSecretName(project.project, env, name);
-    const found = await api.send<{ Parameter?: { Value?: string } }>({ service: 'ssm', action: 'GetParameter', reversible: true, input: { Name: parameter, WithDecryption: true } }).catch((error: unknown) => {
+    const found = await api.send<{ Parameter?: { Value?: string } }>(ssm.getSecureParameter(parameter)).catch((error: unknown) => {
       if (/ParameterNotFound/.test((error as Error).message)) return { Parameter: undefined };
       throw error;
     });

@@ -10,6 +10,12 @@ export type BundleDelivery = { embedded: Buffer } | { url: string; sha256: strin
 export const BUILDER_DONE = 'kiln-builder: done';
 export const BUILDER_FAILED = 'kiln-builder: FAILED';
 
+/** What a builder's console says about its scripts: done, failed, or nothing yet (consoles are posted late). */
+export function builderVerdict(console: string): 'done' | 'failed' | undefined {
+  if (console.includes(BUILDER_FAILED)) return 'failed';
+  return console.includes(BUILDER_DONE) ? 'done' : undefined;
+}
+
 /**
  * The builder's user-data: unpack the bundle (the same rendered layer scripts the Docker bake runs, and
  * their inputs), run the scripts in order, and power off either way so the bake never waits for a timeout.
@@ -43,6 +49,8 @@ export function builderUserData(delivery: BundleDelivery): string {
     '(build)',
     `if [ $? -eq 0 ]; then echo ${shellQuote(BUILDER_DONE)}; else echo ${shellQuote(BUILDER_FAILED)}; fi`,
     'rm -rf /kiln',
+    // cloud-init keeps a copy of this user-data (the bundle, or its URL); the image must not carry it.
+    'if command -v cloud-init >/dev/null 2>&1; then cloud-init clean --logs; fi',
     'poweroff',
     '',
   ].join('\n');

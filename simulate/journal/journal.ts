@@ -13,6 +13,13 @@ export class Journal {
     this.root = join(projectDir, '.kiln', 'journal', env);
   }
 
+  /** The names of every environment journaled in a project directory. */
+  static async environments(projectDir: string): Promise<string[]> {
+    const dir = join(projectDir, '.kiln', 'journal');
+    if (!existsSync(dir)) return [];
+    return (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  }
+
   get lockFile(): string {
     return join(this.root, 'release.lock');
   }

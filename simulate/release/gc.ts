@@ -1,6 +1,6 @@
 import type { Project } from '../../bake/config/project.js';
 import { UserError } from '../../bake/errors.js';
-import type { Journal } from '../journal/journal.js';
+import { Journal } from '../journal/journal.js';
 import { takeLock } from '../journal/lock.js';
 import { openEnvironment } from './environment.js';
 import type { Target } from '../targets/target.js';
@@ -27,10 +27,11 @@ export async function gc(project: Project, options: { env: string; keep?: number
 
 async function collect(project: Project, journal: Journal, target: Target, options: { keep?: number; dryRun?: boolean }): Promise<GcResult> {
   const keep = options.keep ?? project.release.keep;
-  const state = await journal.state();
   const releases = (await journal.list()).filter((record) => record.image);
-  const kept = new Set([...releases.slice(-keep).map((record) => record.id), ...(state.live ? [state.live] : []), ...state.standby]);
+  const kept = await keptReleases(journal, keep);
   const keptImages = new Set(releases.filter((record) => kept.has(record.id)).map((record) => record.image!.id));
+  // An unchanged recipe gives every environment the same image (one AMI per account): another environment's keep protects it.
+  const elsewhere = await imagesKeptElsewhere(project, journal.env);
   const result: GcResult = { kept: [...kept], removed: [], skipped: [] };
   const seen = new Set<string>();
   for (const record of releases) {
@@ -39,6 +40,11 @@ async function collect(project: Project, journal: Journal, target: Target, optio
     if (kept.has(record.id) || keptImages.has(image.id) || seen.has(image.id)) continue;
     seen.add(image.id);
     if (!(await target.imageExists(image.id))) continue;
+    const keeper = elsewhere.get(image.id);
+    if (keeper) {
+      result.skipped.push({ release: record.id, image: image.ref, why: `environment ${keeper} keeps it` });
+      continue;
+    }
     if (options.dryRun) {
       result.removed.push({ release: record.id, image: image.ref });
       continue;
@@ -52,4 +58,22 @@ async function collect(project: Project, journal: Journal, target: Target, optio
     }
   }
   return result;
+}
+
+/** The releases an environment keeps: its newest `keep`, its live one and its standbys. */
+async function keptReleases(journal: Journal, keep: number): Promise<Set<string>> {
+  const state = await journal.state();
+  const releases = (await journal.list()).filter((record) => record.image);
+  return new Set([...releases.slice(-keep).map((record) => record.id), ...(state.live ? [state.live] : []), ...state.standby]);
+}
+
+/** Image id → the other environment of this project that keeps it. */
+async function imagesKeptElsewhere(project: Project, env: string): Promise<Map<string, string>> {
+  const keepers = new Map<string, string>();
+  for (const other of (await Journal.environments(project.dir)).filter((name) => name !== env)) {
+    const journal = new Journal(project.dir, other, project.project);
+    const kept = await keptReleases(journal, project.release.keep);
+    for (const record of await journal.list()) if (record.image && kept.has(record.id)) keepers.set(record.image.id, other);
+  }
+  return keepers;
 }

@@ -164,14 +164,12 @@ ${aws}`;
     const spec = { instanceId: specId, name: `kiln-rc-${unique}-web`, role: 'web' } as LaunchSpec;
     const testsOnly = `    - name: app installed ${unique}\n      run: test -f /opt/app/server.mjs\n`;
 
-    it('step 8 without aws.instance_profile stops with a user error saying to set it, instead of skipping', async () => {
+    it('without aws.instance_profile, a release with image tests on EC2 stops before anything runs, saying to set it', async () => {
       const bare = projectWith(testsOnly, '');
-      const target = await awsTarget(bare, new Journal(dir, unique, 'rc'), 'aws');
-      const { emit, seen } = events();
-      const error = await target.imageTests(spec, bare, 'web', emit).catch((caught: unknown) => caught) as UserError;
+      const error = await awsTarget(bare, new Journal(dir, unique, 'rc'), 'aws').catch((caught: unknown) => caught) as UserError;
       expect(error).toBeInstanceOf(UserError);
       expect(error.message).toContain('aws.instance_profile');
-      expect(seen).toEqual([]);
+      expect(error.message).toMatch(/kiln\.yaml(:\d+:\d+)?: aws/);
     });
 
     it('step 8 with a profile goes through SSM: it finds the instance by its spec tag and asks SSM whether it is online', async () => {

@@ -74,6 +74,7 @@ describe('release on AWS emulators', () => {
       'preflight ec2.DescribeRegions',
       '5 image ssm.GetParameter',
       '5 image ec2.DescribeImages',
+      '5 image ec2.DescribeInstances',
       '5 image ec2.RunInstances',
       '5 image ec2.DescribeInstances',
       '5 image ec2.GetConsoleOutput',
@@ -120,7 +121,7 @@ describe('release on AWS emulators', () => {
       expect(result.exitCode, result.stderr).toBe(0);
       const calls = (JSON.parse(result.stdout) as { calls: { step: string; service: string; action: string; input: Record<string, unknown> }[] }).calls;
       const image = calls.filter((call) => call.step === '5 image').map((call) => `${call.service}.${call.action}`);
-      expect(image).toEqual(['ssm.GetParameter', 'ec2.DescribeImages', 's3.HeadBucket', 's3.CreateBucket', 's3.PutBucketLifecycleConfiguration', 's3.HeadObject', 's3.PutObject', 'ec2.RunInstances', 'ec2.DescribeInstances', 'ec2.GetConsoleOutput', 'ec2.CreateImage', 'ec2.DescribeImages', 'ec2.TerminateInstances', 's3.DeleteObject']);
+      expect(image).toEqual(['ssm.GetParameter', 'ec2.DescribeImages', 'ec2.DescribeInstances', 'sts.GetCallerIdentity', 's3.HeadBucket', 's3.CreateBucket', 's3.PutBucketLifecycleConfiguration', 's3.PutObject', 'ec2.RunInstances', 'ec2.DescribeInstances', 'ec2.GetConsoleOutput', 'ec2.CreateImage', 'ec2.DescribeImages', 'ec2.TerminateInstances', 's3.DeleteObject']);
       const put = calls.find((call) => call.action === 'PutObject')!;
       expect(put.input.Body).toMatch(/^<\d+ bytes, sha256 [0-9a-f]{64}>$/);
       const userData = Buffer.from(String(calls.find((call) => call.action === 'RunInstances')!.input.UserData), 'base64').toString();
@@ -330,6 +331,42 @@ describe('the AMI builder user-data', () => {
           archive.pipe(reader);
         });
         expect(JSON.parse(content)).toEqual({ version: '1.0.0' });
+      } finally {
+        await container.remove({ force: true });
+      }
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
+
+describe('a builder whose layer script fails', () => {
+  it('runs no later script, says FAILED on its console, and still powers off', async () => {
+    const fixture = await releaseProject('it-userdata-fail');
+    try {
+      const { execFileSync } = await import('node:child_process');
+      const { renderLayers } = await import('../../bake/recipe/recipe.js');
+      const { resolveBase } = await import('../../bake/docker/base-image.js');
+      const { builderBundle } = await import('../../simulate/aws/builder-bundle.js');
+      const { builderUserData, builderVerdict, BUILDER_DONE } = await import('../../simulate/aws/user-data.js');
+      execFileSync('node', ['build.mjs'], { cwd: fixture.dir });
+      const project = await fixture.project();
+      const layers = await renderLayers(project, { withInputs: false });
+      // The os layer's script fails as a broken template would; packages and app must not run after it.
+      layers[0]!.scripts[0]!.text = '#!/bin/sh\necho "E: Unable to locate package nodjs" >&2\nexit 100\n';
+      const userData = builderUserData({ embedded: (await builderBundle(layers)).archive });
+      const base = await resolveBase(docker, project.os, () => {});
+      const script = `printf '#!/bin/sh\\necho powered off\\n' > /usr/local/sbin/poweroff && chmod +x /usr/local/sbin/poweroff\n${userData}`;
+      const container = await docker.createContainer({ Image: base.ref, Entrypoint: ['/bin/sh', '-c'], Cmd: [script], HostConfig: { NetworkMode: 'none' }, Labels: { 'kiln.managed': 'true' } });
+      try {
+        await container.start();
+        await container.wait();
+        const logs = (await container.logs({ stdout: true, stderr: true })).toString();
+        expect(builderVerdict(logs)).toBe('failed');
+        expect(logs).not.toContain(BUILDER_DONE);
+        expect(logs).toContain('powered off');
+        expect(logs).toContain('running 01-os-1.sh');
+        expect(logs).not.toContain('running 02-packages-1.sh');
       } finally {
         await container.remove({ force: true });
       }

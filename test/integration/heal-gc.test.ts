@@ -42,7 +42,20 @@ describe('heal and gc', () => {
   it('gc keeps the newest releases and the live one, and removes older images', async () => {
     await commitVersion(fixture.dir, '2.0.0');
     expect((await fixture.release()).outcome).toBe('live');
-    const first = (await new Journal(fixture.dir, fixture.env, 'hello').load('hello-r1')).image!;
+    const journal = new Journal(fixture.dir, fixture.env, 'hello');
+    const first = (await journal.load('hello-r1')).image!;
+    // Another environment that keeps hello-r1 live (as a promotion to it would) protects its image.
+    const { mkdir, rm, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const other = join(fixture.dir, '.kiln', 'journal', 'other');
+    await mkdir(join(other, 'releases'), { recursive: true });
+    await writeFile(join(other, 'releases', 'hello-r1.json'), JSON.stringify(await journal.load('hello-r1')));
+    await writeFile(join(other, 'env.json'), JSON.stringify({ ...(await journal.state()), env: 'other', live: 'hello-r1', standby: [] }));
+    const guarded = await gc(await fixture.project(), { env: fixture.env, keep: 1 });
+    expect(guarded.removed).toEqual([]);
+    expect(guarded.skipped).toEqual([{ release: 'hello-r1', image: first.ref, why: 'environment other keeps it' }]);
+    expect(await docker.getImage(first.id).inspect()).toBeTruthy();
+    await rm(other, { recursive: true });
     const result = await gc(await fixture.project(), { env: fixture.env, keep: 1 });
     expect(result.kept).toContain('hello-r2');
     expect(result.removed.map((entry) => entry.release)).toEqual(['hello-r1']);

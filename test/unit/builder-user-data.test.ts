@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RenderedLayer } from '../../bake/recipe/recipe.js';
+import { builderBundle, scriptNames } from '../../simulate/aws/builder-bundle.js';
+import { BUILDER_DONE, BUILDER_FAILED, builderUserData, builderVerdict } from '../../simulate/aws/user-data.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kiln-builder-ud-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const layer = (name: RenderedLayer['name'], ...texts: string[]): RenderedLayer => ({
+  name, inputs: [], scripts: texts.map((text) => ({ text, headerLines: 0, template: { name: `${name}/t`, path: `${name}.sh.hbs`, source: 'project' } as never })),
+});
+const LAYERS = [layer('os', 'echo os'), layer('packages', 'echo one', 'echo two'), layer('app', 'echo app')];
+
+/** Real sh parses it and the real shellcheck finds nothing at warning level. */
+function checkShell(script: string): void {
+  const file = join(dir, `ud-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(file, script);
+  execFileSync('sh', ['-n', file]);
+  execFileSync('shellcheck', ['-s', 'sh', '-S', 'warning', file]);
+}
+
+describe('the AMI builder user-data', () => {
+  it('numbers the scripts in run order, so a glob runs os, then packages, then app', () => {
+    expect(scriptNames(LAYERS).map((script) => script.name)).toEqual(['01-os-1.sh', '02-packages-1.sh', '03-packages-2.sh', '04-app-1.sh']);
+  });
+
+  it('bundles the same layers into the same bytes (so the same recipe stages the same object)', async () => {
+    const [first, second] = [await builderBundle(LAYERS), await builderBundle(LAYERS)];
+    expect(first.sha256).toBe(second.sha256);
+    expect(first.archive.equals(second.archive)).toBe(true);
+    expect((await builderBundle([layer('os', 'echo other')])).sha256).not.toBe(first.sha256);
+  });
+
+  it('is valid sh with the bundle embedded, and with it fetched from a presigned URL', async () => {
+    const bundle = await builderBundle(LAYERS);
+    checkShell(builderUserData({ embedded: bundle.archive }));
+    const staged = builderUserData({ url: "https://bucket.example/kiln/x.tgz?X-Amz-Signature=a&b='c'", sha256: bundle.sha256 });
+    checkShell(staged);
+    // The URL is one shell word, quotes and ampersands included.
+    expect(staged).toContain(`fetch 'https://bucket.example/kiln/x.tgz?X-Amz-Signature=a&b='\\''c'\\''' /kiln/bundle.tgz`);
+    expect(staged).toContain(`${bundle.sha256}  /kiln/bundle.tgz`);
+  });
+
+  it('reports its verdict on the console and powers off either way', async () => {
+    const userData = builderUserData({ embedded: (await builderBundle(LAYERS)).archive });
+    const lines = userData.split('\n');
+    expect(lines.at(-2)).toBe('poweroff');
+    expect(userData).toContain(BUILDER_DONE);
+    expect(userData).toContain(BUILDER_FAILED);
+    // cloud-init's copy of the user-data (the bundle, or its URL) must not end up in the image.
+    expect(userData).toContain('cloud-init clean --logs');
+  });
+});
+
+describe('reading the builder console', () => {
+  it('a failure counts wherever it is in the output, even with shutdown lines after it', () => {
+    const shutdown = Array.from({ length: 60 }, (_, index) => `[  OK  ] Stopped unit ${index}.`).join('\n');
+    expect(builderVerdict(`kiln-builder: running 02-packages-1.sh\nE: Unable to locate package nodjs\n${BUILDER_FAILED}\n${shutdown}`)).toBe('failed');
+  });
+
+  it('done only when the builder said so; an empty or partial console has no verdict yet', () => {
+    expect(builderVerdict(`kiln-builder: running 04-app-1.sh\n${BUILDER_DONE}\n[  OK  ] Reached target Power-Off.`)).toBe('done');
+    expect(builderVerdict('')).toBeUndefined();
+    expect(builderVerdict('kiln-builder: running 01-os-1.sh\n')).toBeUndefined();
+  });
+});
