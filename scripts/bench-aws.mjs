@@ -4,13 +4,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeregisterImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import Docker from 'dockerode';
 import { commitAppChange, dist, log, makeProject, median, sinceS, stepLine } from './bench-project.mjs';
 
 const { loadProject } = await dist('bake/config/load.js');
 const { release } = await dist('simulate/release/release.js');
 const { destroyEnvironment } = await dist('simulate/release/destroy.js');
+const { AwsApi } = await dist('simulate/aws/api.js');
+const { resolveEndpoint } = await dist('simulate/aws/endpoint.js');
+const { ec2 } = await dist('simulate/aws/requests.js');
+const { discardAmi } = await dist('simulate/aws/discard-ami.js');
 
 // A project name of its own, so no other bench's tags, images, AMIs or environments are touched.
 const PROJECT = 'hello-awsbench';
@@ -99,12 +102,11 @@ async function removeBenchImages() {
   for (const ref of refs) await docker.getImage(ref).remove().catch((error) => log(`could not remove ${ref}: ${error.message}`));
 }
 
-/** Deregister this project's AMIs on an emulator: their images are untagged above, so kiln would never reuse them. */
+/** Deregister this project's AMIs on an emulator, snapshots too: their images are untagged above, so kiln would never reuse them. */
 async function deregisterBenchAmis(target) {
-  const client = new EC2Client({ endpoint: ENDPOINTS[target].url, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  const found = await client.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:kiln:project', Values: [PROJECT] }] }));
-  for (const image of found.Images ?? []) await client.send(new DeregisterImageCommand({ ImageId: image.ImageId }));
-  client.destroy();
+  const api = new AwsApi(resolveEndpoint(target, process.env.AWS_REGION ?? 'us-east-1'));
+  const found = await api.send(ec2.findImagesTagged('kiln:project', PROJECT));
+  for (const image of found.Images ?? []) await discardAmi(api, image.ImageId);
 }
 
 async function main() {
