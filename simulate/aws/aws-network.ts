@@ -36,7 +36,7 @@ export async function ensureAwsNetwork(api: AwsApi, name: string, project: Proje
 /** The subnets kiln.yaml names: each must exist, and all in one VPC (an ALB and its targets share one). */
 async function configuredNetwork(api: AwsApi, project: Project, configured: string[]): Promise<AwsNetwork> {
   const field = fieldAt(project, 'aws.subnets');
-  const described = await api.send<{ Subnets?: { VpcId?: string; SubnetId?: string }[] }>(ec2.describeSubnetsById(configured)).catch((error: unknown) => {
+  const described = await api.send<{ Subnets?: { VpcId?: string; SubnetId?: string; AvailabilityZone?: string }[] }>(ec2.describeSubnetsById(configured)).catch((error: unknown) => {
     if (!/InvalidSubnetID/.test(String(AwsApi.code(error)) + (error as Error).message)) throw error;
     const missing = configured.filter((id) => (error as Error).message.includes(id));
     throw new UserError(`${field}: ${missing.length ? missing.join(', ') : configured.join(', ')} not found in ${api.endpoint.target}${api.endpoint.region ? ` (${api.endpoint.region})` : ''}`, 'subnets are per region and account: list two existing subnets in different zones of one VPC', { cause: error });
@@ -46,6 +46,9 @@ async function configuredNetwork(api: AwsApi, project: Project, configured: stri
   if (missing.length) throw new UserError(`${field}: ${missing.join(', ')} not found in ${api.endpoint.target}`, 'list two existing subnets in different zones of one VPC');
   const vpcs = [...new Set(found.map((subnet) => subnet.VpcId))];
   if (vpcs.length !== 1 || !vpcs[0]) throw new UserError(`${field}: the subnets are in ${vpcs.length} VPCs (${vpcs.join(', ')}); they must share one`, 'list subnets of the one VPC the load balancer lives in');
+  // An ALB refuses fewer than two zones; finding out at cutover would waste the whole bake.
+  const zones = new Set(found.map((subnet) => subnet.AvailabilityZone));
+  if (zones.size < 2) throw new UserError(`${field}: the subnets are all in ${[...zones].join(', ') || 'one zone'}; an application load balancer needs two availability zones`, 'add a subnet of the same VPC in another zone');
   return { vpcId: vpcs[0], subnetIds: configured };
 }
 

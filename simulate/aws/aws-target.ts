@@ -20,11 +20,11 @@ import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
-import { pollUntil } from './poll-until.js';
+import { ec2State, waitEc2Running } from './ec2-instances.js';
 import { preflight } from './preflight.js';
 import { retireAmi } from './retire-ami.js';
 import { ec2 } from './requests.js';
-import { instanceUserData } from './user-data.js';
+import { instanceUserData, USER_DATA_LIMIT } from './user-data.js';
 import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
 import { runImageTestsOverSsm } from './run-command.js';
 
@@ -40,6 +40,10 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   const api = new AwsApi(endpoint);
   // Fail before anything runs: no credentials, an emulator that is down, or a wrong region.
   await preflight(api);
+  // A VPC's default security group admits nothing from outside: the production tests could never reach the ALB.
+  if (!endpoint.emulated && project.aws.security_groups.length === 0) {
+    throw new UserError(`${fieldAt(project, 'aws')}: on AWS, kiln.yaml must name aws.security_groups`, 'name groups that let you reach port 80 of the load balancer and let it reach the role\'s port on the instances (e.g. one group that admits itself, plus port 80 from your address)');
+  }
   // Image tests on EC2 go through SSM, which needs an instance role: say so now, not after an hour's bake.
   if (!endpoint.emulated && project.tests.image.length > 0 && !project.aws.instance_profile) {
     throw new UserError(`${fieldAt(project, 'aws')}: image tests on EC2 run through SSM Run Command, which needs aws.instance_profile`, 'set aws.instance_profile to an IAM instance profile whose role has AmazonSSMManagedInstanceCore (and the image needs the SSM agent)');
@@ -67,7 +71,9 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   };
   const containerOf = async (spec: LaunchSpec) => emulatedInstanceName((await ec2IdOf(spec.instanceId)) ?? spec.instanceId);
   const idFromName = (instanceName: string) => instanceName.replace(/^localstack-ec2\./, '');
-  const state = async (id: string) => ((await api.send<Described>(ec2.describeInstance(id)).catch(() => ({}) as Described)).Reservations?.[0]?.Instances?.[0]?.State?.Name);
+  const state = async (id: string) => (await ec2State(api, id)).name;
+  // Instances go round-robin over the subnets (two zones at least), so a stack survives one zone.
+  let launches = 0;
 
   return {
     kind: name,
@@ -88,9 +94,13 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     async launch(spec, release, secrets): Promise<InstanceRecord> {
       let id = await ec2IdOf(spec.instanceId);
       if (!id) {
+        const userData = instanceUserData(spec.configure, spec.command, spec.role, ssmSecretsAtBoot(project.project, env, spec.secrets));
+        if (Buffer.byteLength(userData) > USER_DATA_LIMIT) {
+          throw new UserError(`role ${spec.role}'s user-data is ${Buffer.byteLength(userData)} bytes, over EC2's 16 KB limit`, `shorten its configure template (roles.${spec.role}.configure): it runs at boot with metadata only, and belongs in the image when it is long`);
+        }
         const run = await api.send<{ Instances?: { InstanceId?: string }[] }>(ec2.runInstance({
-          imageId: spec.imageId, instanceType: project.aws.instance_type, userData: instanceUserData(spec.configure, spec.command, spec.role, ssmSecretsAtBoot(project.project, env, spec.secrets)),
-          subnetId: (await vpc()).subnetIds[0], clientToken: spec.instanceId,
+          imageId: spec.imageId, instanceType: project.aws.instance_type, userData,
+          subnetId: pick((await vpc()).subnetIds, launches++), clientToken: spec.instanceId,
           // Emulators run no SSM agent, and moto refuses a profile its IAM does not hold: only real EC2 gets it.
           instanceProfile: endpoint.emulated ? undefined : project.aws.instance_profile, securityGroups: project.aws.security_groups,
           tags: { Name: spec.name, 'kiln:managed': 'true', 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': spec.role, 'kiln:spec-id': spec.instanceId },
@@ -99,8 +109,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
         ec2Ids.set(spec.instanceId, id);
       }
       if (!endpoint.emulated) {
-        const described = await api.send<Described>(ec2.describeInstance(id));
-        const ip = described.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress;
+        // Just launched, EC2 may not know the id yet: the wait tolerates that, and gives the address.
+        const { ip } = await waitEc2Running(api, id, project.release.timeout);
         return { instanceId: id, specId: spec.instanceId, role: spec.role, container: id, imageId: spec.imageId, ip, state: 'running' };
       }
       // The emulator's instance gets its data plane: a container of the AMI's image, booted like any kiln instance.
@@ -114,8 +124,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     async waitHealthy(spec, timeout, signal) {
       if (endpoint.emulated) return waitInstanceHealthy(docker, { ...spec, name: await containerOf(spec) }, timeout, signal);
       const id = await ec2IdOf(spec.instanceId);
-      const running = await pollUntil(async () => ((await state(id!)) === 'running' ? true : undefined), { deadline: Date.now() + timeout * 1000, everyMs: 5000, signal, interrupted: `interrupted while waiting for instance ${id}` });
-      if (!running) throw new UserError(`instance ${id} did not reach running within ${timeout}s`);
+      if (!id) throw new UserError(`no EC2 instance found for ${spec.name} (tag kiln:spec-id=${spec.instanceId})`, 'resume the release, or abort it and release again');
+      await waitEc2Running(api, id, timeout, signal);
     },
     async imageTests(spec, built, testRole, emit, signal) {
       if (!endpoint.emulated) {
@@ -129,7 +139,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       const id = idFromName(instanceName);
       if (endpoint.emulated) await terminateInstance(docker, emulatedInstanceName(id), grace);
       await api.send(ec2.terminateInstances([id])).catch((error: unknown) => {
-        if (!/NotFound/.test((error as Error).message)) throw error;
+        if (!/InvalidInstanceID\.NotFound/.test(`${AwsApi.code(error)} ${(error as Error).message}`)) throw error;
       });
     },
     async running(instanceName) {
@@ -151,3 +161,5 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     instanceName: (specRole, instanceId) => localNames.instance(project.project, env, specRole, instanceId),
   };
 }
+
+const pick = <T>(items: readonly T[], index: number): T => items[index % items.length]!;

@@ -46,7 +46,8 @@ describe('image tests over SSM Run Command, against moto', () => {
   let project: Project;
   let instanceId: string;
 
-  const projectWith = (tests: string, aws = `  instance_profile: ${profile}\n`) => {
+  const GROUPS = '  security_groups: [sg-0123456789abcdef0]\n';
+  const projectWith = (tests: string, aws = `  instance_profile: ${profile}\n${GROUPS}`) => {
     const text = `project: rc
 os:
   image: debian:bookworm-slim
@@ -165,11 +166,18 @@ ${aws}`;
     const testsOnly = `    - name: app installed ${unique}\n      run: test -f /opt/app/server.mjs\n`;
 
     it('without aws.instance_profile, a release with image tests on EC2 stops before anything runs, saying to set it', async () => {
-      const bare = projectWith(testsOnly, '');
+      const bare = projectWith(testsOnly, GROUPS);
       const error = await awsTarget(bare, new Journal(dir, unique, 'rc'), 'aws').catch((caught: unknown) => caught) as UserError;
       expect(error).toBeInstanceOf(UserError);
       expect(error.message).toContain('aws.instance_profile');
       expect(error.message).toMatch(/kiln\.yaml(:\d+:\d+)?: aws/);
+    });
+
+    it('without aws.security_groups, a release on EC2 stops before anything runs: the default group admits nothing from outside', async () => {
+      const open = projectWith(testsOnly, `  instance_profile: ${profile}\n`);
+      const error = await awsTarget(open, new Journal(dir, unique, 'rc'), 'aws').catch((caught: unknown) => caught) as UserError;
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toMatch(/kiln\.yaml(:\d+:\d+)?: aws: on AWS, kiln\.yaml must name aws\.security_groups/);
     });
 
     it('step 8 with a profile goes through SSM: it finds the instance by its spec tag and asks SSM whether it is online', async () => {

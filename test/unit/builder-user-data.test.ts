@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RenderedLayer } from '../../bake/recipe/recipe.js';
 import { builderBundle, scriptNames } from '../../simulate/aws/builder-bundle.js';
-import { BUILDER_DONE, BUILDER_FAILED, builderUserData, builderVerdict } from '../../simulate/aws/user-data.js';
+import { BUILDER_DONE, BUILDER_FAILED, builderUserData, builderVerdict, instanceUserData } from '../../simulate/aws/user-data.js';
+import { ssmSecretsAtBoot } from '../../simulate/aws/ssm-secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-builder-ud-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +67,35 @@ describe('reading the builder console', () => {
     expect(builderVerdict(`kiln-builder: running 04-app-1.sh\n${BUILDER_DONE}\n[  OK  ] Reached target Power-Off.`)).toBe('done');
     expect(builderVerdict('')).toBeUndefined();
     expect(builderVerdict('kiln-builder: running 01-os-1.sh\n')).toBeUndefined();
+  });
+});
+
+describe('an EC2 instance\'s user-data', () => {
+  it('is valid sh, and a secret that cannot be read stops the boot before the role starts', () => {
+    const userData = instanceUserData('#!/bin/sh\necho configured\n', 'node /opt/app/server.mjs', 'web', ssmSecretsAtBoot('hello', 'prod', ['API_TOKEN']));
+    checkShell(userData);
+    const read = userData.split('\n').find((line) => line.includes('aws ssm get-parameter'))!;
+    // Under set -e a failure inside an && list is ignored: the line must exit on its own.
+    expect(read).toMatch(/\|\| \{ echo "kiln-boot: could not read secret API_TOKEN from SSM" >&2; exit 1; \}$/);
+    expect(read).toContain('--region "$(cat /run/kiln/meta-data/placement/region)"');
+    expect(userData.indexOf(read)).toBeLessThan(userData.indexOf('nohup'));
+  });
+
+  it('a failing secret read really ends the script (run by sh, with a stand-in aws that fails)', () => {
+    const lines = ssmSecretsAtBoot('hello', 'prod', ['API_TOKEN']).slice(1);
+    const script = ['set -eu', 'aws() { return 255; }', 'mkdir -p "$TMP/run/kiln/secrets" "$TMP/run/kiln/meta-data/placement"', 'echo us-east-1 > "$TMP/run/kiln/meta-data/placement/region"',
+      ...lines.map((line) => line.replaceAll('/run/kiln', '"$TMP/run/kiln"').replace('"$(cat "$TMP/run/kiln"/meta-data/placement/region)"', '"$(cat "$TMP/run/kiln/meta-data/placement/region")"')), 'echo role started'].join('\n');
+    const file = join(dir, 'boot.sh');
+    writeFileSync(file, script);
+    let status = 0;
+    let stdout = '';
+    try {
+      stdout = execFileSync('sh', [file], { env: { ...process.env, TMP: dir }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    } catch (error) {
+      status = (error as { status: number }).status;
+      stdout = String((error as { stdout: Buffer }).stdout);
+    }
+    expect(status).toBe(1);
+    expect(stdout).not.toContain('role started');
   });
 });
