@@ -22,6 +22,7 @@ import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
 import { ec2State, waitEc2Running } from './ec2-instances.js';
 import { preflight } from './preflight.js';
+import { waitRoleHealthyOverSsm } from './role-health-over-ssm.js';
 import { retireAmi } from './retire-ami.js';
 import { ec2 } from './requests.js';
 import { instanceUserData, USER_DATA_LIMIT } from './user-data.js';
@@ -126,6 +127,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       const id = await ec2IdOf(spec.instanceId);
       if (!id) throw new UserError(`no EC2 instance found for ${spec.name} (tag kiln:spec-id=${spec.instanceId})`, 'resume the release, or abort it and release again');
       await waitEc2Running(api, id, timeout, signal);
+      // With an instance role, "healthy" means what it means locally: the role answers its health path.
+      if (project.aws.instance_profile && spec.port !== undefined && spec.health) await waitRoleHealthyOverSsm(api, id, { name: spec.role, port: spec.port, health: spec.health }, timeout, signal);
     },
     async imageTests(spec, built, testRole, emit, signal) {
       if (!endpoint.emulated) {
