@@ -8,6 +8,8 @@ export async function run(_args: string[], flags: { env: string; yes?: boolean }
   if (!flags.yes) throw new UserError(`kiln destroy removes every instance and the load balancer of ${flags.env}`, 'pass --yes to confirm');
   const result = await destroyEnvironment(await loadProject(global.project), flags.env);
   const aws = result.aws ? `; on AWS: terminated ${result.aws.instances.length} instances, deleted ${result.aws.targetGroups} target groups${result.aws.loadBalancer ? ' and the load balancer' : ''}${result.aws.network ? ', and the VPC kiln made' : ''}` : '';
-  printResult(global, result, () => `removed ${result.containers.length} containers${result.network ? ' and the network' : ''} of ${flags.env}${aws}; the journal keeps its history`);
-  return 0;
+  // A delete AWS refused leaves a resource (and maybe a bill) behind: say which, and fail.
+  const failed = result.aws?.failures.length ? `\nstill on AWS (kiln destroy again retries; they are found by tag):\n${result.aws.failures.map((line) => `  ${line}`).join('\n')}` : '';
+  printResult(global, result, () => `removed ${result.containers.length} containers${result.network ? ' and the network' : ''} of ${flags.env}${aws}; the journal keeps its history${failed}`);
+  return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import type { Project } from '../../bake/config/project.js';
 import { renderConfigure, renderLayers } from '../../bake/recipe/recipe.js';
 import { lbRole } from '../lb/load-balancer.js';
 import { elbName } from './aws-lb.js';
+import { albHealthWaitSeconds } from './target-health.js';
 import { ec2, elbv2, s3, ssm, sts, type AwsRequest } from './requests.js';
 import { builderBundle } from './builder-bundle.js';
 import { STAGING_PREFIX } from './bundle-staging.js';
@@ -12,6 +13,8 @@ import { imageTestRequests } from './run-command.js';
 /** One planned call, with the phase of the release that makes it. */
 export interface PlannedCall extends AwsRequest {
   step: string;
+  /** When the call is made only sometimes (the first release, later ones) or repeatedly. */
+  note?: string;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   const bucket = project.aws.staging_bucket ?? 'kiln-staging-<account>-<region>';
   const key = `${STAGING_PREFIX}${project.project}/${bundle.sha256.slice(0, 16)}-<random>.tgz`;
   const role = lbRole(project);
-  const at = (step: string, request: AwsRequest): PlannedCall => ({ step, ...request });
+  const at = (step: string, request: AwsRequest, note?: string): PlannedCall => ({ step, ...request, ...(note ? { note } : {}) });
   const baseAmi = project.aws.base_ami.startsWith('ami-') ? project.aws.base_ami : '<base-ami>';
   const subnet = project.aws.subnets[0] ?? '<subnet>';
   const calls: PlannedCall[] = [at('preflight', sts.whoami()), at('preflight', ec2.describeRegions())];
@@ -75,19 +78,41 @@ export async function planAwsRelease(project: Project, env: string, release = '<
   }
   // Step 8 tests each role's first instance through SSM Run Command before the rest of the stack starts.
   calls.push(...imageTestRequests(project, (name) => `<${name}-1 instance>`).map((request) => at('8 test', request)), ...starts);
-  const group = elbName(project.project, env, release);
+  const owner = { 'kiln:project': project.project, 'kiln:env': env };
+  const alb = elbName(project.project, env);
+  const group = '<target-group>';
+  const previous = '<previous target group>';
+  const first = 'first release only';
+  const later = 'later releases only';
+  // What AwsLoadBalancer sends on AWS: the ALB and its listener are made once; each release's group joins at weight 0, then takes the weight.
   calls.push(
-    at('10 cutover', elbv2.describeLoadBalancer(elbName(project.project, env))),
-    at('10 cutover', elbv2.createLoadBalancer(elbName(project.project, env), project.aws.subnets.length ? project.aws.subnets : ['<subnet-a>', '<subnet-b>'], project.aws.security_groups)),
-    at('10 cutover', elbv2.createTargetGroup(group, '<vpc>', project.roles[role]!.port!, project.roles[role]!.health ?? '/')),
-    at('10 cutover', elbv2.registerTargets('<target-group>', [`<${role} instances>`])),
-    at('10 cutover', elbv2.describeTargetHealth('<target-group>')),
-    at('10 cutover', elbv2.modifyListener('<listener>', '<target-group>')),
-    at('11 test in production (on failure)', elbv2.modifyListener('<listener>', '<previous target group>')),
+    at('10 cutover', elbv2.describeLoadBalancer(alb), first),
+    at('10 cutover', elbv2.createLoadBalancer(alb, project.aws.subnets.length ? project.aws.subnets : ['<subnet-a>', '<subnet-b>'], project.aws.security_groups, owner), first),
+    at('10 cutover', elbv2.describeLoadBalancer(alb), 'first release only, until State.Code is active (at most 10 min)'),
+    at('10 cutover', elbv2.describeListeners('<load-balancer>'), first),
+    at('10 cutover', elbv2.createTargetGroup(elbName(project.project, env, release), '<vpc>', project.roles[role]!.port!, project.roles[role]!.health ?? '/', { ...owner, 'kiln:release': release })),
+    at('10 cutover', elbv2.setDeregistrationDelay(group, project.release.grace)),
+    at('10 cutover', elbv2.registerTargets(group, [`<${role} instances>`])),
+    at('10 cutover', elbv2.createListener('<load-balancer>', [{ arn: group, weight: 1 }]), 'first release only: the listener forwards to this group alone'),
+    at('10 cutover', elbv2.describeListeners('<load-balancer>'), later),
+    at('10 cutover', elbv2.modifyListener('<listener>', [{ arn: previous, weight: 1 }, { arn: group, weight: 0 }]), 'later releases only: weight 0, so the ALB health-checks the group before it takes traffic'),
+    at('10 cutover', elbv2.describeTargetHealth(group), `until every target is healthy (within ${albHealthWaitSeconds(project.release.timeout)} s)`),
+    at('10 cutover', elbv2.describeTargetHealth(previous), 'later releases only: the health shown before cutover'),
+    at('10 cutover', elbv2.describeTargetHealth(group), 'the health shown before cutover'),
+    at('10 cutover', elbv2.describeListeners('<load-balancer>')),
+    at('10 cutover', elbv2.modifyListener('<listener>', [{ arn: previous, weight: 0 }, { arn: group, weight: 1 }]), later),
+    at('11 test in production (on failure)', elbv2.describeListeners('<load-balancer>'), later),
+    at('11 test in production (on failure)', elbv2.modifyListener('<listener>', [{ arn: previous, weight: 1 }, { arn: group, weight: 0 }]), later),
+    at('11 test in production (on failure)', elbv2.describeListeners('<load-balancer>')),
+    at('11 test in production (on failure)', elbv2.deregisterTargets(group, ['<new instances>'])),
+    at('11 test in production (on failure)', elbv2.modifyListener('<listener>', [{ arn: previous, weight: 1 }]), later),
+    at('11 test in production (on failure)', elbv2.deleteTargetGroup(group), later),
     at('11 test in production (on failure)', ec2.terminateInstances(['<new instances>'])),
-    at('12 shut down old stack', elbv2.deregisterTargets('<previous target group>', ['<old instances>'])),
+    at('12 shut down old stack', elbv2.describeListeners('<load-balancer>')),
+    at('12 shut down old stack', elbv2.deregisterTargets(previous, ['<old instances>'])),
+    at('12 shut down old stack', elbv2.modifyListener('<listener>', [{ arn: group, weight: 1 }])),
+    at('12 shut down old stack', elbv2.deleteTargetGroup(previous)),
     at('12 shut down old stack', ec2.terminateInstances(['<old instances>'])),
-    at('12 shut down old stack', elbv2.deleteTargetGroup('<previous target group>')),
   );
   return calls;
 }
@@ -101,6 +126,6 @@ export function formatPlan(calls: readonly PlannedCall[]): string {
   return calls.map((call, index) => {
     const input = JSON.stringify(call.input, (key, value) => (key === 'UserData' ? `<${Buffer.from(String(value), 'base64').length} bytes of user-data>` : value));
     const mark = call.reversible ? `reversible${call.undo ? ` (undo: ${call.undo})` : ''}` : 'NOT reversible';
-    return `${String(index + 1).padStart(2)}. [${call.step}] ${call.service}.${call.action} — ${mark}\n      ${input}`;
+    return `${String(index + 1).padStart(2)}. [${call.step}] ${call.service}.${call.action} — ${mark}${call.note ? ` — ${call.note}` : ''}\n      ${input}`;
   }).join('\n');
 }

@@ -69,17 +69,33 @@ export const ec2 = {
   describeSubnets: (vpcId: string): AwsRequest => ({ service: 'ec2', action: 'DescribeSubnets', reversible: true, input: { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] } }),
 };
 
+// A weighted forward: weight 0 keeps a target group on the listener, so the ALB health-checks it, without sending it traffic.
+const forward = (groups: readonly { arn: string; weight: number }[]) => [{ Type: 'forward', ForwardConfig: { TargetGroups: groups.map(({ arn, weight }) => ({ TargetGroupArn: arn, Weight: weight })) } }];
+
 export const elbv2 = {
   describeLoadBalancer: (name: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeLoadBalancers', reversible: true, input: { Names: [name] } }),
-  createLoadBalancer: (name: string, subnets: string[], securityGroups: readonly string[] = []): AwsRequest => ({
+  // owner: kiln:project and kiln:env, so kiln destroy finds the ALB even if the journal never heard of it.
+  createLoadBalancer: (name: string, subnets: string[], securityGroups: readonly string[], owner: Record<string, string>): AwsRequest => ({
     service: 'elbv2', action: 'CreateLoadBalancer', reversible: true, undo: 'DeleteLoadBalancer',
-    input: { Name: name, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, ...(securityGroups.length ? { SecurityGroups: [...securityGroups] } : {}), Tags: tags({ 'kiln:managed': 'true' }) },
+    input: { Name: name, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, ...(securityGroups.length ? { SecurityGroups: [...securityGroups] } : {}), Tags: tags({ 'kiln:managed': 'true', ...owner }) },
   }),
-  createTargetGroup: (name: string, vpcId: string, port: number, healthPath: string): AwsRequest => ({
+  // AWS wants the check's timeout below its interval (its HTTP default, 6 s, is not below 5 s).
+  createTargetGroup: (name: string, vpcId: string, port: number, healthPath: string, owner: Record<string, string>): AwsRequest => ({
     service: 'elbv2', action: 'CreateTargetGroup', reversible: true, undo: 'DeleteTargetGroup',
-    input: { Name: name, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: healthPath, HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2 },
+    input: {
+      Name: name, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance', HealthCheckPath: healthPath,
+      HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 4, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2, Tags: tags({ 'kiln:managed': 'true', ...owner }),
+    },
+  }),
+  // A leaving target finishes its requests for release.grace seconds, not AWS's default 300.
+  setDeregistrationDelay: (targetGroupArn: string, seconds: number): AwsRequest => ({
+    service: 'elbv2', action: 'ModifyTargetGroupAttributes', reversible: true,
+    input: { TargetGroupArn: targetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(seconds) }] },
   }),
   describeTargetGroups: (names: string[]): AwsRequest => ({ service: 'elbv2', action: 'DescribeTargetGroups', reversible: true, input: { Names: names } }),
+  /** One page of every target group in the region (kiln destroy reads their tags). */
+  listTargetGroups: (marker?: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeTargetGroups', reversible: true, input: marker ? { Marker: marker } : {} }),
+  describeTags: (resourceArns: string[]): AwsRequest => ({ service: 'elbv2', action: 'DescribeTags', reversible: true, input: { ResourceArns: resourceArns } }),
   registerTargets: (targetGroupArn: string, instanceIds: string[]): AwsRequest => ({
     service: 'elbv2', action: 'RegisterTargets', reversible: true, undo: 'DeregisterTargets',
     input: { TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) },
@@ -89,14 +105,14 @@ export const elbv2 = {
     input: { TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) },
   }),
   describeTargetHealth: (targetGroupArn: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeTargetHealth', reversible: true, input: { TargetGroupArn: targetGroupArn } }),
-  createListener: (loadBalancerArn: string, targetGroupArn: string): AwsRequest => ({
+  createListener: (loadBalancerArn: string, groups: readonly { arn: string; weight: number }[]): AwsRequest => ({
     service: 'elbv2', action: 'CreateListener', reversible: true, undo: 'DeleteListener',
-    input: { LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] },
+    input: { LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: forward(groups) },
   }),
   describeListeners: (loadBalancerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DescribeListeners', reversible: true, input: { LoadBalancerArn: loadBalancerArn } }),
-  modifyListener: (listenerArn: string, targetGroupArn: string): AwsRequest => ({
-    service: 'elbv2', action: 'ModifyListener', reversible: true, undo: 'ModifyListener back to the previous target group',
-    input: { ListenerArn: listenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] },
+  modifyListener: (listenerArn: string, groups: readonly { arn: string; weight: number }[]): AwsRequest => ({
+    service: 'elbv2', action: 'ModifyListener', reversible: true, undo: 'ModifyListener back to the previous weights',
+    input: { ListenerArn: listenerArn, DefaultActions: forward(groups) },
   }),
   deleteListener: (listenerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteListener', reversible: false, input: { ListenerArn: listenerArn } }),
   deleteLoadBalancer: (loadBalancerArn: string): AwsRequest => ({ service: 'elbv2', action: 'DeleteLoadBalancer', reversible: false, input: { LoadBalancerArn: loadBalancerArn } }),

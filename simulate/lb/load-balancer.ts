@@ -89,6 +89,11 @@ export class LocalLoadBalancer implements LoadBalancer {
     if (commands.length) await haproxyApi(lb.apiPort, commands);
   }
 
+  /** HAProxy checks every 250 ms and the instances were healthy from inside before staging: seconds are plenty. */
+  healthWaitSeconds(releaseTimeout: number): number {
+    return Math.min(releaseTimeout, 15);
+  }
+
   /**
    * Wait until HAProxy's own checks have passed for every named instance, continuously for a window
    * longer than `fall` checks: a server leaving maintenance starts out "up" before any check has run.

@@ -38,8 +38,8 @@ export async function heal(project: Project, options: ContextOptions & { env: st
       record.specs.push(spec);
       const [fresh] = await launchAndWait(context, [spec], project.release.timeout);
       if (instance.role === role) {
-        await lb.stage([{ release: record.id, instanceId, address: fresh!.ip!, port: project.roles[role]!.port! }]);
-        await lb.waitUp([instanceId], project.release.timeout, options.signal);
+        await lb.stage([{ release: record.id, instanceId, address: fresh!.ip!, port: project.roles[role]!.port! }], { drainSeconds: project.release.grace });
+        await lb.waitUp([instanceId], Math.max(project.release.timeout, lb.healthWaitSeconds(project.release.timeout)), options.signal);
         await lb.switchTo(record.id);
       }
       await lb.detach([instance.instanceId]);

@@ -44,7 +44,7 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
   const unlock = await takeLock(journal.lockFile, `rollback to ${target.id}`);
   try {
     const context = releaseContext(environment, target, options);
-    const lbUrl = (await lb.ensure(options.emit)).url;
+    const lbUrl = (await lb.ensure(options.emit, options.signal)).url;
     const role = lbRole(project);
     const relaunched = !(await stackRunning(platform, target));
     if (relaunched) {
@@ -54,8 +54,9 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
       await launchAndWait(context, target.specs, project.release.timeout);
     }
     const members = target.instances.filter((instance) => instance.role === role && instance.state === 'running');
-    await lb.stage(members.map((instance) => ({ release: target.id, instanceId: instance.instanceId, address: instance.ip!, port: project.roles[role]!.port! })));
-    await lb.waitUp(members.map((instance) => instance.instanceId), project.release.timeout, options.signal);
+    await lb.stage(members.map((instance) => ({ release: target.id, instanceId: instance.instanceId, address: instance.ip!, port: project.roles[role]!.port! })), { drainSeconds: project.release.grace });
+    // A re-attached group starts its checks afresh: never wait less than the balancer needs.
+    await lb.waitUp(members.map((instance) => instance.instanceId), Math.max(project.release.timeout, lb.healthWaitSeconds(project.release.timeout)), options.signal);
     await lb.switchTo(target.id);
     const servingSeconds = secondsSince(started);
     await journal.save(target);

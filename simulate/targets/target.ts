@@ -24,9 +24,12 @@ export interface Member {
 
 /** The load balancer in front of an environment. Every method is idempotent and works from the journal. */
 export interface LoadBalancer {
-  ensure(emit: Emit): Promise<LoadBalancerRecord>;
-  /** Add members without giving them traffic; the balancer starts checking them. */
-  stage(members: Member[]): Promise<void>;
+  /** The balancer, made (and waited for) when missing; `signal` ends a long wait. */
+  ensure(emit: Emit, signal?: AbortSignal): Promise<LoadBalancerRecord>;
+  /** Add members without giving them traffic; the balancer starts checking them. `drainSeconds`: how long a member that leaves may finish its requests. */
+  stage(members: Member[], options?: { drainSeconds?: number }): Promise<void>;
+  /** How long `waitUp` should allow a new stack, healthy from inside, given release.timeout: the balancer's own checks set the pace. */
+  healthWaitSeconds(releaseTimeout: number): number;
   /** Resolve once the balancer's own checks pass for every named instance. */
   waitUp(instanceIds: string[], timeoutSeconds: number, signal?: AbortSignal): Promise<void>;
   health(): Promise<Map<string, boolean>>;

@@ -1,5 +1,5 @@
 import { DescribeImagesCommand, DescribeInstancesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../bake/errors.js';
 import { startLoad } from '../../simulate/load/load-generator.js';
@@ -39,13 +39,21 @@ async function bundleScripts(userData: string): Promise<Record<string, string>> 
   return files;
 }
 
-/** The listener's target group name: which release the ALB sends traffic to. */
-async function listenerGroup(): Promise<string | undefined> {
+/** The port-80 listener's weighted forward: target group name → weight. */
+async function listenerWeights(): Promise<Record<string, number>> {
   const groups = await elb.send(new DescribeTargetGroupsCommand({}));
   const balancer = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers?.[0];
-  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: balancer?.LoadBalancerArn }))).Listeners?.[0];
-  const arn = listener?.DefaultActions?.[0]?.TargetGroupArn;
-  return groups.TargetGroups?.find((group) => group.TargetGroupArn === arn)?.TargetGroupName;
+  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: balancer?.LoadBalancerArn }))).Listeners?.find((candidate) => candidate.Port === 80);
+  const forward = listener?.DefaultActions?.find((action) => action.Type === 'forward');
+  const weighted = forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
+  const name = (arn: string | undefined) => groups.TargetGroups?.find((group) => group.TargetGroupArn === arn)?.TargetGroupName ?? `unknown ${arn}`;
+  return Object.fromEntries(weighted.map((group) => [name(group.TargetGroupArn), group.Weight ?? 1]));
+}
+
+/** The target group that actually receives the ALB's traffic (weight above 0); exactly one must. */
+async function listenerGroup(): Promise<string | undefined> {
+  const serving = Object.entries(await listenerWeights()).filter(([, weight]) => weight > 0).map(([name]) => name);
+  return serving.length === 1 ? serving[0] : `${serving.length} groups take traffic: ${serving.join(', ')}`;
 }
 
 describe('release on AWS emulators', () => {
@@ -68,8 +76,10 @@ describe('release on AWS emulators', () => {
     // Port 9 (discard) answers nothing: a plan that sent a single call would fail.
     const result = await kiln(['release', '--target', 'aws', '--plan', '--json', '-C', fixture.dir], { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' } });
     expect(result.exitCode, result.stderr).toBe(0);
-    const plan = JSON.parse(result.stdout) as { calls: { step: string; service: string; action: string; reversible: boolean; input: Record<string, unknown> }[] };
-    expect(plan.calls.map((call) => `${call.step} ${call.service}.${call.action}${call.reversible ? '' : ' (not reversible)'}`)).toEqual([
+    const plan = JSON.parse(result.stdout) as { calls: { step: string; service: string; action: string; reversible: boolean; note?: string; input: Record<string, unknown> }[] };
+    // Calls made only on an environment's first release, or only on later ones, say so.
+    const when = (note?: string) => (note?.startsWith('first release only') ? ' [first]' : note?.startsWith('later releases only') ? ' [later]' : '');
+    expect(plan.calls.map((call) => `${call.step} ${call.service}.${call.action}${call.reversible ? '' : ' (not reversible)'}${when(call.note)}`)).toEqual([
       'preflight sts.GetCallerIdentity',
       'preflight ec2.DescribeRegions',
       '5 image ssm.GetParameter',
@@ -89,18 +99,41 @@ describe('release on AWS emulators', () => {
       '8 test ssm.SendCommand',
       '8 test ssm.GetCommandInvocation',
       '9 start services ec2.RunInstances',
-      '10 cutover elbv2.DescribeLoadBalancers',
-      '10 cutover elbv2.CreateLoadBalancer',
+      '10 cutover elbv2.DescribeLoadBalancers [first]',
+      '10 cutover elbv2.CreateLoadBalancer [first]',
+      '10 cutover elbv2.DescribeLoadBalancers [first]',
+      '10 cutover elbv2.DescribeListeners [first]',
       '10 cutover elbv2.CreateTargetGroup',
+      '10 cutover elbv2.ModifyTargetGroupAttributes',
       '10 cutover elbv2.RegisterTargets',
+      '10 cutover elbv2.CreateListener [first]',
+      '10 cutover elbv2.DescribeListeners [later]',
+      '10 cutover elbv2.ModifyListener [later]',
       '10 cutover elbv2.DescribeTargetHealth',
-      '10 cutover elbv2.ModifyListener',
-      '11 test in production (on failure) elbv2.ModifyListener',
+      '10 cutover elbv2.DescribeTargetHealth [later]',
+      '10 cutover elbv2.DescribeTargetHealth',
+      '10 cutover elbv2.DescribeListeners',
+      '10 cutover elbv2.ModifyListener [later]',
+      '11 test in production (on failure) elbv2.DescribeListeners [later]',
+      '11 test in production (on failure) elbv2.ModifyListener [later]',
+      '11 test in production (on failure) elbv2.DescribeListeners',
+      '11 test in production (on failure) elbv2.DeregisterTargets',
+      '11 test in production (on failure) elbv2.ModifyListener [later]',
+      '11 test in production (on failure) elbv2.DeleteTargetGroup (not reversible) [later]',
       '11 test in production (on failure) ec2.TerminateInstances (not reversible)',
+      '12 shut down old stack elbv2.DescribeListeners',
       '12 shut down old stack elbv2.DeregisterTargets',
-      '12 shut down old stack ec2.TerminateInstances (not reversible)',
+      '12 shut down old stack elbv2.ModifyListener',
       '12 shut down old stack elbv2.DeleteTargetGroup (not reversible)',
+      '12 shut down old stack ec2.TerminateInstances (not reversible)',
     ]);
+    // A later release's group joins the listener at weight 0 before its health is awaited, and only then takes the weight.
+    const weights = (call: { input: Record<string, unknown> }) => (call.input.DefaultActions as { ForwardConfig: { TargetGroups: { TargetGroupArn: string; Weight: number }[] } }[])[0]!.ForwardConfig.TargetGroups.map((group) => `${group.TargetGroupArn}=${group.Weight}`);
+    const cutover = plan.calls.filter((call) => call.step === '10 cutover');
+    const modifies = cutover.filter((call) => call.action === 'ModifyListener').map(weights);
+    expect(modifies).toEqual([['<previous target group>=1', '<target-group>=0'], ['<previous target group>=0', '<target-group>=1']]);
+    expect(cutover.findIndex((call) => call.action === 'ModifyListener')).toBeLessThan(cutover.findIndex((call) => call.action === 'DescribeTargetHealth'));
+    expect(cutover.find((call) => call.action === 'CreateTargetGroup')!.input).toMatchObject({ HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 4 });
     // The builder's user-data carries the bundle: the same rendered layer scripts, in order.
     const builder = plan.calls.find((call) => call.action === 'RunInstances')!;
     const userData = Buffer.from(String(builder.input.UserData), 'base64').toString();
@@ -150,6 +183,14 @@ describe('release on AWS emulators', () => {
     expect(await instancesTagged({ 'kiln:purpose': 'builder' })).toEqual([]);
     expect((await instancesTagged({ 'kiln:release': summary.release }, ['running'])).length).toBe(3);
     expect(await listenerGroup()).toContain(summary.release);
+    // The ALB and the release's group carry their environment (kiln destroy finds them by it); the group checks within its interval and drains for release.grace.
+    const group = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.find((candidate) => candidate.TargetGroupName!.endsWith(summary.release))!;
+    expect(group.HealthCheckTimeoutSeconds).toBeLessThan(group.HealthCheckIntervalSeconds!);
+    const balancer = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!.find((candidate) => candidate.LoadBalancerName!.endsWith('it-moto'))!;
+    const described = (await elb.send(new DescribeTagsCommand({ ResourceArns: [balancer.LoadBalancerArn!, group.TargetGroupArn!] }))).TagDescriptions!;
+    for (const entry of described) expect(Object.fromEntries(entry.Tags!.map((tag) => [tag.Key, tag.Value]))).toMatchObject({ 'kiln:managed': 'true', 'kiln:project': 'hello', 'kiln:env': 'it-moto' });
+    const attributes = (await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.TargetGroupArn }))).Attributes!;
+    expect(attributes.find((attribute) => attribute.Key === 'deregistration_delay.timeout_seconds')?.Value).toBe(String((await fixture.project()).release.grace));
   });
 
   it('releases v2 by moving the listener, without dropping a request, and retires v1 on EC2 too', async () => {
@@ -161,6 +202,8 @@ describe('release on AWS emulators', () => {
     expect({ errors: traffic.errors, bad: traffic.bad }).toEqual({ errors: 0, bad: {} });
     expect(await servedVersion(url)).toBe('2.0.0');
     expect(await listenerGroup()).toContain(summary.release);
+    // The old group left the listener's forward before it was deleted: only the new one remains, with all the weight.
+    expect(Object.entries(await listenerWeights()).map(([name, weight]) => [name.replace(/^k[0-9a-f]{6}-/, ''), weight])).toEqual([[summary.release, 1]]);
     expect(await instancesTagged({ 'kiln:release': 'hello-r1' })).toEqual([]);
     const groups = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((group) => group.TargetGroupName);
     expect(groups.some((name) => name!.endsWith('hello-r1'))).toBe(false);
@@ -174,6 +217,10 @@ describe('release on AWS emulators', () => {
     expect(await listenerGroup()).toContain('hello-r2');
     expect(await servedVersion(url)).toBe('2.0.0');
     expect(await instancesTagged({ 'kiln:release': summary.release })).toEqual([]);
+    // The rolled-back release's group took the weight, gave it back, and is gone: off the listener and deleted.
+    expect(Object.keys(await listenerWeights()).some((name) => name.endsWith(summary.release))).toBe(false);
+    const groups = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((group) => group.TargetGroupName);
+    expect(groups.some((name) => name!.endsWith(summary.release))).toBe(false);
   });
 
   it('kiln gc deregisters the AMI of a retired release, with its snapshots and its emulated image, and keeps the live one', async () => {
@@ -194,8 +241,16 @@ describe('release on AWS emulators', () => {
   it('kiln destroy terminates the environment\'s EC2 instances and deletes its load balancer', async () => {
     const { destroyEnvironment } = await import('../../simulate/release/destroy.js');
     const { DescribeLoadBalancersCommand: Describe } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const { CreateTargetGroupCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
     expect((await instancesTagged({ 'kiln:env': 'it-moto' }, ['running'])).length).toBeGreaterThan(0);
+    // A group made but never journaled (a crash between the two): found by its tags all the same.
+    const vpc = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!.find((balancer) => balancer.LoadBalancerName!.endsWith('it-moto'))!.VpcId;
+    await elb.send(new CreateTargetGroupCommand({ Name: 'kiln-unjournaled', Protocol: 'HTTP', Port: 8080, VpcId: vpc, Tags: [{ Key: 'kiln:project', Value: 'hello' }, { Key: 'kiln:env', Value: 'it-moto' }] }));
     const result = await destroyEnvironment(await fixture.project(), 'it-moto');
+    expect(result.aws?.failures).toEqual([]);
+    expect(result.aws?.loadBalancer).toBe(true);
+    expect(result.aws?.targetGroups).toBe(2);
+    expect((await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((group) => group.TargetGroupName)).not.toContain('kiln-unjournaled');
     expect(result.aws?.instances.length).toBeGreaterThan(0);
     expect(result.aws?.network).toBe(true);
     expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['kiln-hello-it-moto'] }] }))).Vpcs).toEqual([]);
@@ -206,11 +261,14 @@ describe('release on AWS emulators', () => {
   });
 
   it('says when an emulator is down, before anything runs', async () => {
+    // Restored, not deleted: the later tests (and afterAll's destroy) must keep using the moto this run was given.
+    const given = process.env.KILN_MOTO_ENDPOINT;
     process.env.KILN_MOTO_ENDPOINT = 'http://127.0.0.1:5999';
     try {
       await expect(release(await fixture.project(), options('it-moto-down', 'moto'))).rejects.toThrow(/moto is not answering at http:\/\/127\.0\.0\.1:5999/);
     } finally {
-      delete process.env.KILN_MOTO_ENDPOINT;
+      if (given === undefined) delete process.env.KILN_MOTO_ENDPOINT;
+      else process.env.KILN_MOTO_ENDPOINT = given;
     }
     expect(await new Journal(fixture.dir, 'it-moto-down', 'hello').list()).toEqual([]);
   });

@@ -9,12 +9,12 @@ export const cutover: Step = {
   async run(context) {
     const { record } = context;
     const { lb } = context.target;
-    const lbRecord = await lb.ensure(context.emit);
+    const lbRecord = await lb.ensure(context.emit, context.signal);
     const role = lbRole(context.project);
     const members = record.instances.filter((instance) => instance.role === role && instance.state === 'running');
-    await lb.stage(members.map((instance) => ({ release: record.id, instanceId: instance.instanceId, address: instance.ip!, port: context.project.roles[role]!.port! })));
+    await lb.stage(members.map((instance) => ({ release: record.id, instanceId: instance.instanceId, address: instance.ip!, port: context.project.roles[role]!.port! })), { drainSeconds: context.project.release.grace });
     if (context.faults.includes('cutover:unhealthy')) await context.target.fault('hang', members[0]!.container);
-    await lb.waitUp(members.map((instance) => instance.instanceId), Math.min(context.project.release.timeout, 15), context.signal);
+    await lb.waitUp(members.map((instance) => instance.instanceId), lb.healthWaitSeconds(context.project.release.timeout), context.signal);
     const health = await lb.health();
     const facts = members.map((instance) => `${instance.instanceId} (${instance.ip}) ${health.get(instance.instanceId) ? 'healthy' : 'unhealthy'}`);
     if (!(await context.decide({ kind: 'cutover', release: record.id, facts }))) {
