@@ -21,6 +21,7 @@ import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
 import { ec2State, waitEc2Running } from './ec2-instances.js';
+import { abortableSleep } from './poll-until.js';
 import { preflight } from './preflight.js';
 import { waitRoleHealthyOverSsm } from './role-health-over-ssm.js';
 import { retireAmi } from './retire-ami.js';
@@ -141,6 +142,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
     async terminate(instanceName, grace) {
       const id = idFromName(instanceName);
       if (endpoint.emulated) await terminateInstance(docker, emulatedInstanceName(id), grace);
+      // The ALB drains a detached target for release.grace (its deregistration delay): terminating sooner cuts its requests.
+      else if (grace > 0) await abortableSleep(grace * 1000, undefined);
       await api.send(ec2.terminateInstances([id])).catch((error: unknown) => {
         if (!/InvalidInstanceID\.NotFound/.test(`${AwsApi.code(error)} ${(error as Error).message}`)) throw error;
       });

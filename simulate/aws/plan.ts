@@ -9,6 +9,7 @@ import { STAGING_PREFIX } from './bundle-staging.js';
 import { builderUserData, instanceUserData, USER_DATA_LIMIT } from './user-data.js';
 import { ssmSecretName, ssmSecretsAtBoot } from './ssm-secrets.js';
 import { imageTestRequests } from './run-command.js';
+import { roleHealthCommand } from './role-health-over-ssm.js';
 
 /** One planned call, with the phase of the release that makes it. */
 export interface PlannedCall extends AwsRequest {
@@ -72,8 +73,12 @@ export async function planAwsRelease(project: Project, env: string, release = '<
         imageId: '<ami>', instanceType: project.aws.instance_type, userData: instanceUserData(configure, settings.command, name, ssmSecretsAtBoot(project.project, env, project.secrets)), subnetId: subnet,
         clientToken: `<spec-${name}-${index + 1}>`, tags: { 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release, 'kiln:role': name }, instanceProfile: project.aws.instance_profile, securityGroups: project.aws.security_groups,
       });
-      if (index === 0) calls.push(at('7 launch', launch));
-      else starts.push(at('9 start services', launch));
+      // With an instance role, "healthy" is asked on the instance over SSM (role-health-over-ssm.ts).
+      const health = project.aws.instance_profile && settings.port !== undefined && settings.health
+        ? [ssm.describeInstanceInformation(`<${name}-${index + 1} instance>`), ssm.sendCommand(`<${name}-${index + 1} instance>`, roleHealthCommand(settings.port, settings.health, project.release.timeout), { timeoutSeconds: project.release.timeout + 30, comment: `kiln: ${name} health` }), ssm.getCommandInvocation('<command>', `<${name}-${index + 1} instance>`)]
+        : [];
+      if (index === 0) calls.push(at('7 launch', launch), ...health.map((request) => at('7 launch', request)));
+      else starts.push(at('9 start services', launch), ...health.map((request) => at('9 start services', request)));
     }
   }
   // Step 8 tests each role's first instance through SSM Run Command before the rest of the stack starts.

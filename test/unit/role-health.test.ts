@@ -46,3 +46,14 @@ describe('the role health check run on an EC2 instance over SSM', () => {
     execFileSync('shellcheck', ['-s', 'sh', '-S', 'warning', file]);
   });
 });
+
+describe('--plan with an instance role', () => {
+  it('shows step 7 asking each instance over SSM whether its role is healthy', async () => {
+    const { parseProject } = await import('../../bake/config/load.js');
+    const { planAwsRelease } = await import('../../simulate/aws/plan.js');
+    const yaml = (aws: string) => `project: demo\nos:\n  image: debian:bookworm-slim\napp:\n  artifact: dist\nroles:\n  web:\n    command: node server.mjs\n    port: 8080\n    health: /health\n${aws}`;
+    const steps = async (aws: string) => (await planAwsRelease(parseProject(yaml(aws), join(dir, 'kiln.yaml')), 'prod')).filter((call) => call.step === '7 launch').map((call) => `${call.service}.${call.action}`);
+    expect(await steps('aws:\n  instance_profile: kiln-ssm\n')).toEqual(['ec2.RunInstances', 'ssm.DescribeInstanceInformation', 'ssm.SendCommand', 'ssm.GetCommandInvocation']);
+    expect(await steps('')).toEqual(['ec2.RunInstances']);
+  });
+});
