@@ -37,7 +37,8 @@ export function ssmSecretsAtBoot(project: string, env: string, names: readonly s
   if (names.length === 0) return [];
   const fail = (what: string) => `|| { echo "kiln-boot: ${what}" >&2; exit 1; }`;
   return [
-    `mkdir -p /run/kiln/secrets && mount -t tmpfs -o size=1m,mode=0700 tmpfs /run/kiln/secrets ${fail('could not mount the secrets tmpfs')}`,
+    // A restarted role (systemd) finds the tmpfs mounted already: mount it once.
+    `mkdir -p /run/kiln/secrets && { mountpoint -q /run/kiln/secrets || mount -t tmpfs -o size=1m,mode=0700 tmpfs /run/kiln/secrets; } ${fail('could not mount the secrets tmpfs')}`,
     ...names.map((name) => `aws ssm get-parameter --region "$(cat /run/kiln/meta-data/placement/region)" --with-decryption --name ${shellQuote(ssmSecretName(project, env, name))} --query Parameter.Value --output text > /run/kiln/secrets/${name} && chmod 0400 /run/kiln/secrets/${name} ${fail(`could not read secret ${name} from SSM`)}`),
   ];
 }

@@ -59,13 +59,13 @@ export function builderUserData(delivery: BundleDelivery): string {
 const META_KEYS = ['instance-id', 'ami-id', 'instance-type', 'placement/availability-zone', 'placement/region'];
 
 /**
- * An EC2 instance's user-data: copy the instance metadata (IMDSv2, the platform itself) into the same
- * /run/kiln/meta-data tree the local target writes, run the role's configure script, start the role.
+ * What an EC2 instance runs at every boot: copy the instance metadata (IMDSv2, the platform itself) into
+ * the same /run/kiln/meta-data tree the local target writes, read its secrets, run the role's configure
+ * script, then become the role. /run is emptied by a reboot, so all of it runs again each time.
  */
-export function instanceUserData(configure: string, command: string, role: string, secretLines: readonly string[] = []): string {
+export function instanceBootScript(configure: string, command: string, role: string, secretLines: readonly string[] = []): string {
   return [
     '#!/bin/sh',
-    '# kiln instance boot: metadata from IMDS, then configure, then the role. Nothing else is fetched.',
     'set -eu',
     'imds() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"; }',
     "token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)",
@@ -78,7 +78,53 @@ export function instanceUserData(configure: string, command: string, role: strin
     'KILN_CONFIGURE',
     'sh /run/kiln/user-data',
     'if [ -f /etc/kiln/env ]; then set -a; . /etc/kiln/env; set +a; fi',
-    `nohup sh -c ${shellQuote(command)} >/var/log/kiln-role.log 2>&1 &`,
+    `exec sh -c ${shellQuote(command)}`,
+    '',
+  ].join('\n');
+}
+
+/** The systemd unit that runs the boot script: the role starts at every boot and restarts if it dies. */
+export function roleUnit(role: string): string {
+  return [
+    '[Unit]',
+    `Description=kiln role ${role}`,
+    'Wants=network-online.target',
+    'After=network-online.target',
+    '[Service]',
+    'ExecStart=/bin/sh /var/lib/kiln/boot.sh',
+    'Restart=on-failure',
+    'RestartSec=2',
+    'StandardOutput=append:/var/log/kiln-role.log',
+    'StandardError=append:/var/log/kiln-role.log',
+    '[Install]',
+    'WantedBy=multi-user.target',
+  ].join('\n');
+}
+
+/**
+ * An EC2 instance's user-data (run once, by cloud-init): install the boot script and a systemd unit for
+ * it, and start it without waiting, so cloud-init finishes and the role comes back after a reboot.
+ * A base without systemd gets the role once, in the background.
+ */
+export function instanceUserData(configure: string, command: string, role: string, secretLines: readonly string[] = []): string {
+  return [
+    '#!/bin/sh',
+    '# kiln instance: the boot script (metadata, secrets, configure, role) as a systemd unit. Nothing else is fetched.',
+    'set -eu',
+    'mkdir -p /var/lib/kiln',
+    "cat > /var/lib/kiln/boot.sh <<'KILN_BOOT'",
+    instanceBootScript(configure, command, role, secretLines).trimEnd(),
+    'KILN_BOOT',
+    'if command -v systemctl >/dev/null 2>&1; then',
+    "cat > /etc/systemd/system/kiln-role.service <<'KILN_UNIT'",
+    roleUnit(role),
+    'KILN_UNIT',
+    'systemctl daemon-reload',
+    'systemctl enable kiln-role.service',
+    'systemctl start --no-block kiln-role.service',
+    'else',
+    'nohup sh /var/lib/kiln/boot.sh >>/var/log/kiln-role.log 2>&1 &',
+    'fi',
     '',
   ].join('\n');
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RenderedLayer } from '../../bake/recipe/recipe.js';
 import { builderBundle, scriptNames } from '../../simulate/aws/builder-bundle.js';
-import { BUILDER_DONE, BUILDER_FAILED, builderUserData, builderVerdict, instanceUserData } from '../../simulate/aws/user-data.js';
+import { BUILDER_DONE, BUILDER_FAILED, builderUserData, builderVerdict, instanceBootScript, instanceUserData, roleUnit } from '../../simulate/aws/user-data.js';
 import { ssmSecretsAtBoot } from '../../simulate/aws/ssm-secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-builder-ud-'));
@@ -72,13 +72,14 @@ describe('reading the builder console', () => {
 
 describe('an EC2 instance\'s user-data', () => {
   it('is valid sh, and a secret that cannot be read stops the boot before the role starts', () => {
-    const userData = instanceUserData('#!/bin/sh\necho configured\n', 'node /opt/app/server.mjs', 'web', ssmSecretsAtBoot('hello', 'prod', ['API_TOKEN']));
-    checkShell(userData);
+    const boot = instanceBootScript('#!/bin/sh\necho configured\n', 'node /opt/app/server.mjs', 'web', ssmSecretsAtBoot('hello', 'prod', ['API_TOKEN']));
+    checkShell(boot);
+    const userData = boot;
     const read = userData.split('\n').find((line) => line.includes('aws ssm get-parameter'))!;
     // Under set -e a failure inside an && list is ignored: the line must exit on its own.
     expect(read).toMatch(/\|\| \{ echo "kiln-boot: could not read secret API_TOKEN from SSM" >&2; exit 1; \}$/);
     expect(read).toContain('--region "$(cat /run/kiln/meta-data/placement/region)"');
-    expect(userData.indexOf(read)).toBeLessThan(userData.indexOf('nohup'));
+    expect(userData.indexOf(read)).toBeLessThan(userData.indexOf("exec sh -c 'node /opt/app/server.mjs'"));
   });
 
   it('a failing secret read really ends the script (run by sh, with a stand-in aws that fails)', () => {
@@ -97,5 +98,22 @@ describe('an EC2 instance\'s user-data', () => {
     }
     expect(status).toBe(1);
     expect(stdout).not.toContain('role started');
+  });
+});
+
+describe('the role on EC2 survives a reboot', () => {
+  it('user-data installs the boot script verbatim and a systemd unit that runs it at every boot and restarts it', () => {
+    const boot = instanceBootScript('#!/bin/sh\necho configured\n', 'node /opt/app/server.mjs', 'web');
+    const userData = instanceUserData('#!/bin/sh\necho configured\n', 'node /opt/app/server.mjs', 'web');
+    checkShell(userData);
+    const installed = /<<'KILN_BOOT'\n([\s\S]*?)\nKILN_BOOT\n/.exec(userData)![1];
+    expect(`${installed}\n`).toBe(boot);
+    const unit = /<<'KILN_UNIT'\n([\s\S]*?)\nKILN_UNIT\n/.exec(userData)![1];
+    expect(unit).toBe(roleUnit('web'));
+    expect(unit).toContain('ExecStart=/bin/sh /var/lib/kiln/boot.sh');
+    expect(unit).toContain('Restart=on-failure');
+    expect(unit).toContain('WantedBy=multi-user.target');
+    // cloud-init must not wait on the role: it starts without blocking, and step 7 asks the role itself.
+    expect(userData).toContain('systemctl enable kiln-role.service\nsystemctl start --no-block kiln-role.service');
   });
 });
