@@ -12,6 +12,9 @@ process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
   emitWarning(warning, ...rest);
 }) as typeof process.emitWarning;
 
+// Most release-time commands act on one environment, the local one unless told.
+const environmentOption = () => new Option('--env <name>', 'the environment').default('local');
+
 // Command modules load lazily, so `kiln --help` and `kiln --version` never pay for docker or ink.
 type Runner = (args: string[], options: Record<string, unknown>, global: GlobalOptions) => Promise<number>;
 const load = (module: string) => async (...args: unknown[]) => {
@@ -113,49 +116,49 @@ program.command('promote').argument('<release>', 'a release that went live in re
 
 program.command('status')
   .description('what is live in an environment: release, url, load balancer and instance health')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('status'));
 
 program.command('history')
   .description('every release in an environment, oldest first, with outcome, commit and recipe digest')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('history'));
 
 program.command('rollback')
   .description('serve an earlier release again: switch to its stack, or relaunch its image (never rebuilds)')
   .option('--to <release>', 'the release to go back to (default: the newest earlier one that went live)')
   .option('--keep', 'keep the current stack running as a standby')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('rollback'));
 
 program.command('heal')
   .description('replace dead or unhealthy instances of the live release with fresh ones from the same image')
   .option('--watch', 'keep healing until Ctrl-C')
   .option('--interval <seconds>', 'with --watch: seconds between passes', '5')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('heal'));
 
 program.command('gc')
   .description('remove images (Docker images, or AMIs on the aws targets) of releases older than the newest release.keep (live and standby stay)')
   .option('--keep <n>', 'how many recent releases to keep (default: release.keep)')
   .option('--dry-run', 'say what would go, remove nothing')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('gc'));
 
 program.command('diff').argument('<from>', 'a release, e.g. hello-r1').argument('<to>', 'a later release')
   .description('what changed between two releases: packages added, removed or upgraded, app files, dependencies, layer digests')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .action(load('diff'));
 
 program.command('destroy')
   .description('remove an environment\'s instances, load balancer and network (the journal keeps its history)')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .option('-y, --yes', 'confirm')
   .action(load('destroy'));
 
 program.command('ui', { isDefault: true })
   .description('the full-screen terminal UI, which `kiln` alone opens: bake, verify, release and roll back on keys (needs a terminal; never with --json, --plain or CI)')
-  .option('--env <name>', 'the environment', 'local')
+  .addOption(environmentOption())
   .option('--inject <step:fault>', 'rehearse a failure in the first release started from the UI (faults as for kiln release; repeatable)', collect, [])
   .option('-y, --yes', 'ask nothing: cut over without asking, no choices after a failure, Ctrl-C aborts cleanly')
   .action(load('ui'));

@@ -213,24 +213,19 @@ export class AwsLoadBalancer implements LoadBalancer {
     return targetStates(entries);
   }
 
-  private async current(): Promise<AwsLoadBalancerRecord> {
-    const aws = (await this.journal.state()).aws;
-    if (!aws) throw new UserError(`no load balancer in environment ${this.journal.env} yet`, 'run kiln release first');
-    return aws;
+  private current(): Promise<AwsLoadBalancerRecord> {
+    return this.journal.requireSection('aws', 'load balancer');
   }
 
-  private async save(aws: AwsLoadBalancerRecord): Promise<void> {
-    const state = await this.journal.state();
-    state.aws = aws;
-    await this.journal.saveState(state);
+  private save(aws: AwsLoadBalancerRecord): Promise<void> {
+    return this.journal.saveSection('aws', aws);
   }
 
   /** The environment's load-balancer record; with no local mirror (real AWS) it is the ALB's, journaled for status, heal and the summary. */
   private async publish(aws: AwsLoadBalancerRecord | undefined): Promise<LoadBalancerRecord> {
     const record = albRecord(aws);
     if (this.mirror) return record;
-    const state = await this.journal.state();
-    if (JSON.stringify(state.lb) !== JSON.stringify(record)) await this.journal.saveState({ ...state, lb: record });
+    if (JSON.stringify((await this.journal.state()).lb) !== JSON.stringify(record)) await this.journal.saveSection('lb', record);
     return record;
   }
 }

@@ -20,7 +20,7 @@ import { resolveBaseAmi } from './base-ami.js';
 import { emulatedImageRef, emulatedInstanceName } from './emulated-images.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { emulatorRunsInstances } from './platform-instances.js';
-import { ec2State, waitEc2Running } from './ec2-instances.js';
+import { ec2State, instancesIn, isInstanceNotFound, waitEc2Running, type DescribedInstances } from './ec2-instances.js';
 import { abortableSleep } from './poll-until.js';
 import { preflight } from './preflight.js';
 import { waitRoleHealthyOverSsm } from './role-health-over-ssm.js';
@@ -30,7 +30,6 @@ import { instanceUserData, USER_DATA_LIMIT } from './user-data.js';
 import { ssmSecrets, ssmSecretsAtBoot } from './ssm-secrets.js';
 import { runImageTestsOverSsm } from './run-command.js';
 
-type Described = { Reservations?: { Instances?: { InstanceId?: string; PrivateIpAddress?: string; State?: { Name?: string } }[] }[] };
 
 /**
  * EC2 and ELBv2 through the AWS SDK, at AWS or at an emulator. Emulators neither run user-data nor route
@@ -66,8 +65,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
   /** The EC2 instance a spec became: remembered, or found again by its kiln:spec-id tag (a resumed release). */
   const ec2IdOf = async (specId: string): Promise<string | undefined> => {
     if (ec2Ids.has(specId)) return ec2Ids.get(specId);
-    const found = await api.send<Described>(ec2.describeInstances({ 'kiln:spec-id': specId }));
-    const id = found.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0]?.InstanceId;
+    const id = instancesIn(await api.send<DescribedInstances>(ec2.describeTaggedInstances({ 'kiln:spec-id': specId })))[0]?.InstanceId;
     if (id) ec2Ids.set(specId, id);
     return id;
   };
@@ -145,7 +143,7 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       // The ALB drains a detached target for release.grace (its deregistration delay): terminating sooner cuts its requests.
       else if (grace > 0) await abortableSleep(grace * 1000, undefined);
       await api.send(ec2.terminateInstances([id])).catch((error: unknown) => {
-        if (!/InvalidInstanceID\.NotFound/.test(`${AwsApi.code(error)} ${(error as Error).message}`)) throw error;
+        if (!isInstanceNotFound(error)) throw error;
       });
     },
     async running(instanceName) {
@@ -154,8 +152,8 @@ export async function awsTarget(project: Project, journal: Journal, name: AwsTar
       return !endpoint.emulated || instanceRunning(docker, emulatedInstanceName(id));
     },
     async instancesOf(release) {
-      const found = await api.send<Described>(ec2.describeInstances({ 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release }));
-      const ids = found.Reservations?.flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!) ?? [];
+      const found = await api.send<DescribedInstances>(ec2.describeTaggedInstances({ 'kiln:project': project.project, 'kiln:env': env, 'kiln:release': release }));
+      const ids = instancesIn(found).map((instance) => instance.InstanceId!);
       return ids.map((id) => (endpoint.emulated ? emulatedInstanceName(id) : id));
     },
     async fault(kind, instanceName) {

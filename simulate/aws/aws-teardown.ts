@@ -4,6 +4,7 @@ import { AwsApi } from './api.js';
 import { endpointFor, type AwsTargetName } from './endpoint.js';
 import { awsNetworkName, removeAwsNetwork } from './aws-network.js';
 import { teardownElbv2 } from './elbv2-teardown.js';
+import { instancesIn, type DescribedInstances } from './ec2-instances.js';
 import { ec2 } from './requests.js';
 
 export interface AwsTeardown {
@@ -24,8 +25,8 @@ export interface AwsTeardown {
  */
 export async function teardownAws(project: Project, env: string, target: AwsTargetName, lb: AwsLoadBalancerRecord | undefined): Promise<AwsTeardown> {
   const api = new AwsApi(endpointFor(project, target));
-  const found = await api.send<{ Reservations?: { Instances?: { InstanceId?: string }[] }[] }>(ec2.describeInstances({ 'kiln:project': project.project, 'kiln:env': env }));
-  const instances = (found.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId!).filter(Boolean);
+  const found = await api.send<DescribedInstances>(ec2.describeTaggedInstances({ 'kiln:project': project.project, 'kiln:env': env }));
+  const instances = instancesIn(found).map((instance) => instance.InstanceId!).filter(Boolean);
   if (instances.length) await api.send(ec2.terminateInstances(instances));
   const elb = await teardownElbv2(api, { project: project.project, env }, lb);
   const network = await removeAwsNetwork(api, awsNetworkName(project.project, env)).catch(() => false);

@@ -1,10 +1,10 @@
 import { ExternalError, UserError } from '../../bake/errors.js';
 import type { AwsApi } from './api.js';
 import { pollUntil } from './poll-until.js';
+import { instancesIn, type DescribedInstances } from './ec2-instances.js';
 import { ec2 } from './requests.js';
 import { builderVerdict } from './user-data.js';
 
-type Described = { Reservations?: { Instances?: { InstanceId?: string; LaunchTime?: Date | string; State?: { Name?: string } }[] }[] };
 
 // EC2 posts a console some time after the instance stops; this long at most, kiln waits for the verdict line.
 const CONSOLE_WAIT_SECONDS = 300;
@@ -12,8 +12,7 @@ const CONSOLE_WAIT_SECONDS = 300;
 /** Wait for the builder to power off; a builder that is terminated under kiln, or never stops, ends the bake. */
 export async function waitForBuilder(api: AwsApi, instanceId: string, timeoutSeconds: number, signal: AbortSignal): Promise<void> {
   const state = await pollUntil(async () => {
-    const described = await api.send<Described>(ec2.describeInstance(instanceId));
-    const name = described.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    const name = instancesIn(await api.send<DescribedInstances>(ec2.describeInstance(instanceId)))[0]?.State?.Name;
     return name === 'stopped' || name === 'terminated' || name === 'shutting-down' ? name : undefined;
   }, { deadline: Date.now() + timeoutSeconds * 1000, everyMs: api.endpoint.emulated ? 100 : 5000, signal, interrupted: 'interrupted while waiting for the AMI builder' });
   if (state === 'stopped') return;
@@ -50,9 +49,9 @@ export async function consoleText(api: AwsApi, instanceId: string): Promise<stri
 
 /** Builders of this recipe that a killed kiln left behind (older than the builder timeout): terminated before a new one starts. */
 export async function terminateStaleBuilders(api: AwsApi, recipeDigest: string, timeoutSeconds: number): Promise<string[]> {
-  const described = await api.send<Described>(ec2.describeLiveInstances({ 'tag:kiln:purpose': 'builder', 'tag:kiln:recipe-digest': recipeDigest }));
+  const described = await api.send<DescribedInstances>(ec2.describeTaggedInstances({ 'kiln:purpose': 'builder', 'kiln:recipe-digest': recipeDigest }));
   const cutoff = Date.now() - timeoutSeconds * 1000;
-  const stale = (described.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])
+  const stale = instancesIn(described)
     .filter((instance) => instance.LaunchTime !== undefined && new Date(instance.LaunchTime).getTime() < cutoff)
     .map((instance) => instance.InstanceId!);
   if (stale.length) await api.send(ec2.terminateInstances(stale));

@@ -3,7 +3,25 @@ import { AwsApi } from './api.js';
 import { pollUntil } from './poll-until.js';
 import { ec2 } from './requests.js';
 
-type Described = { Reservations?: { Instances?: { PrivateIpAddress?: string; State?: { Name?: string }; StateReason?: { Message?: string } }[] }[] };
+/** DescribeInstances' answer, as far as kiln reads it. */
+export interface Ec2Instance {
+  InstanceId?: string;
+  PrivateIpAddress?: string;
+  LaunchTime?: Date | string;
+  State?: { Name?: string };
+  StateReason?: { Message?: string };
+}
+export type DescribedInstances = { Reservations?: { Instances?: Ec2Instance[] }[] };
+
+/** Every instance in an answer, whatever reservations they came in. */
+export function instancesIn(answer: DescribedInstances): Ec2Instance[] {
+  return (answer.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+}
+
+/** EC2's "no such instance" (also said right after RunInstances, before the id has spread). */
+export function isInstanceNotFound(error: unknown): boolean {
+  return /InvalidInstanceID\.NotFound/.test(`${AwsApi.code(error)} ${(error as Error).message}`);
+}
 
 /** An instance's state as EC2 reports it, or 'gone' when EC2 no longer (or not yet) knows the id. */
 export interface Ec2State {
@@ -15,10 +33,10 @@ export interface Ec2State {
 /** Only "no such instance" means gone; throttling or AccessDenied must not make a healthy instance look dead. */
 export async function ec2State(api: AwsApi, instanceId: string): Promise<Ec2State> {
   try {
-    const instance = (await api.send<Described>(ec2.describeInstance(instanceId))).Reservations?.[0]?.Instances?.[0];
+    const instance = instancesIn(await api.send<DescribedInstances>(ec2.describeInstance(instanceId)))[0];
     return instance ? { name: instance.State?.Name ?? 'unknown', reason: instance.StateReason?.Message, ip: instance.PrivateIpAddress } : { name: 'gone' };
   } catch (error) {
-    if (/InvalidInstanceID\.NotFound/.test(`${AwsApi.code(error)} ${(error as Error).message}`)) return { name: 'gone' };
+    if (isInstanceNotFound(error)) return { name: 'gone' };
     throw error;
   }
 }

@@ -40,10 +40,8 @@ export const ec2 = {
     service: 'ec2', action: 'DescribeInstances', reversible: true,
     input: { Filters: [...Object.entries(filters).map(([Name, value]) => ({ Name, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
   }),
-  describeInstances: (filters: Record<string, string>): AwsRequest => ({
-    service: 'ec2', action: 'DescribeInstances', reversible: true,
-    input: { Filters: [...Object.entries(filters).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] },
-  }),
+  /** Live instances carrying every one of these tags. */
+  describeTaggedInstances: (tagged: Record<string, string>): AwsRequest => ec2.describeLiveInstances(Object.fromEntries(Object.entries(tagged).map(([key, value]) => [`tag:${key}`, value]))),
   // Latest (the newest 64 KB, as it is now) exists only on Nitro instances; elsewhere the buffered output is all there is.
   consoleOutput: (instanceId: string, latest = true): AwsRequest => ({ service: 'ec2', action: 'GetConsoleOutput', reversible: true, input: { InstanceId: instanceId, ...(latest ? { Latest: true } : {}) } }),
   stopInstance: (instanceId: string): AwsRequest => ({ service: 'ec2', action: 'StopInstances', reversible: true, undo: 'StartInstances', input: { InstanceIds: [instanceId] } }),

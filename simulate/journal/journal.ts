@@ -45,6 +45,18 @@ export class Journal {
     await writeKeepingLastGood(join(this.root, 'env.json'), state);
   }
 
+  /** One section of env.json that a release must have made first (the load balancer's, say). */
+  async requireSection<K extends keyof EnvState>(key: K, what: string): Promise<NonNullable<EnvState[K]>> {
+    const value = (await this.state())[key];
+    if (value === null || value === undefined) throw new UserError(`no ${what} in environment ${this.env} yet`, 'run kiln release first');
+    return value as NonNullable<EnvState[K]>;
+  }
+
+  /** Replace one section of env.json, leaving the rest as it is. */
+  async saveSection<K extends keyof EnvState>(key: K, value: EnvState[K]): Promise<void> {
+    await this.saveState({ ...(await this.state()), [key]: value });
+  }
+
   async save(record: ReleaseRecord): Promise<void> {
     await writeKeepingLastGood(this.releaseFile(record.id), record);
   }

@@ -178,16 +178,12 @@ export class LocalLoadBalancer implements LoadBalancer {
     return ready[0] ? lb.slots[ready[0].name]!.release : undefined;
   }
 
-  private async current(): Promise<LoadBalancerRecord> {
-    const lb = (await this.journal.state()).lb;
-    if (!lb) throw new UserError(`no load balancer in environment ${this.journal.env} yet`, 'run kiln release first');
-    return lb;
+  private current(): Promise<LoadBalancerRecord> {
+    return this.journal.requireSection('lb', 'load balancer');
   }
 
-  private async save(lb: LoadBalancerRecord): Promise<void> {
-    const state = await this.journal.state();
-    state.lb = lb;
-    await this.journal.saveState(state);
+  private save(lb: LoadBalancerRecord): Promise<void> {
+    return this.journal.saveSection('lb', lb);
   }
 
   private async running(name: string): Promise<boolean> {

@@ -23,6 +23,6 @@ export async function selectTarget(project: Project, journal: Journal, requested
   const name = requested ?? state.target ?? 'local';
   const target = name === 'local' ? localTarget(await connectDocker(), journal, project, await ensureNetwork(await connectDocker(), project.project, journal.env)) : await awsTarget(project, journal, name);
   // Remembered only once the target answered, so a failed first attempt leaves no journal behind.
-  if (!state.target) await journal.saveState({ ...(await journal.state()), target: name });
+  if (!state.target) await journal.saveSection('target', name);
   return target;
 }
